@@ -1,0 +1,62 @@
+"""Canonical JSON for ledger leaves, in the style of RFC 8785 (JCS).
+
+Keys are sorted, there is no insignificant whitespace, strings are UTF-8 as they are. Floats
+are refused rather than canonicalised: nothing in a leaf is a float (money is integer fen),
+and refusing them keeps the encoding exactly reproducible by any JSON library.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import decimal
+import hashlib
+import json
+import uuid
+from typing import Any
+
+JsonScalar = str | int | bool | None
+# Values longer than this are replaced by their digest in a leaf: the leaf proves the value
+# without carrying it (large text, files, confidential data).
+MAX_INLINE_CHARS = 512
+
+
+class NotCanonical(TypeError):
+    pass
+
+
+def digest(value: str | bytes) -> dict[str, str]:
+    raw = value.encode("utf-8") if isinstance(value, str) else value
+    return {"sm3": hashlib.new("sm3", raw).hexdigest()}
+
+
+def plain(value: Any) -> Any:
+    """A JSON-ready value for a leaf: dates as ISO 8601, long text as its digest."""
+    if value is None or isinstance(value, bool | int):
+        return value
+    if isinstance(value, float):
+        raise NotCanonical("floats are not allowed in ledger leaves; use integers (fen)")
+    if isinstance(value, str):
+        return value if len(value) <= MAX_INLINE_CHARS else digest(value)
+    if isinstance(value, bytes):
+        return digest(value)
+    if isinstance(value, dt.datetime | dt.date | dt.time):
+        return value.isoformat()
+    if isinstance(value, decimal.Decimal | uuid.UUID):
+        return str(value)
+    if isinstance(value, dict):
+        return {str(k): plain(v) for k, v in value.items()}
+    if isinstance(value, list | tuple | set | frozenset):
+        items = [plain(v) for v in value]
+        return sorted(items, key=repr) if isinstance(value, set | frozenset) else items
+    # Enum members (TextChoices) and model instances are reduced to their value / pk.
+    if hasattr(value, "value"):
+        return plain(value.value)
+    if hasattr(value, "pk"):
+        return plain(value.pk)
+    raise NotCanonical(f"cannot put {type(value).__name__} in a ledger leaf")
+
+
+def dumps(value: Any) -> str:
+    return json.dumps(
+        plain(value), ensure_ascii=False, sort_keys=True, separators=(",", ":"), allow_nan=False
+    )

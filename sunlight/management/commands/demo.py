@@ -1,0 +1,70 @@
+"""`demo`: migrate, load the demo district, and (unless --no-serve) serve it with the timers."""
+
+from __future__ import annotations
+
+import signal
+import subprocess
+import sys
+import time
+from types import FrameType
+from typing import Any
+
+from django.core.management import call_command
+from django.core.management.base import BaseCommand, CommandParser
+
+from sunlight.orgs import demo as orgs_demo
+
+
+class Command(BaseCommand):
+    help = "Prepare the demo district and serve it on 127.0.0.1:8000 with the timer loop."
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("--no-serve", action="store_true", help="only migrate and load the data")
+        parser.add_argument("--bind", default="127.0.0.1:8000")
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        call_command("migrate", interactive=False, verbosity=0)
+        if orgs_demo.is_loaded():
+            self.stdout.write("The demo district is already loaded.")
+        else:
+            started = time.monotonic()
+            self.stdout.write("Loading the demo district (98 units, their posts and staff)…")
+            orgs_demo.load_district()
+            self.stdout.write(f"Loaded in {time.monotonic() - started:.1f} s.")
+        call_command("collectstatic", interactive=False, verbosity=0)
+        self.print_logins(options["bind"])
+        if not options["no_serve"]:
+            self.serve(options["bind"])
+
+    def print_logins(self, bind: str) -> None:
+        self.stdout.write("")
+        self.stdout.write(
+            f"Sunlight demo: http://{bind}/   (password for every demo login: {orgs_demo.DEMO_PASSWORD})"
+        )
+        for login in orgs_demo.demo_logins():
+            self.stdout.write(f"  {login.persona:<28} {login.username:<10} {login.full_name:<6} {login.post}")
+        self.stdout.write(
+            "  Inspectors and administrators set up their supervision key (TOTP) at first sign-in."
+        )
+        self.stdout.write("")
+
+    def serve(self, bind: str) -> None:
+        manage = [sys.executable, "manage.py"]
+        children = [
+            subprocess.Popen([*manage, "serve", "--bind", bind]),
+            subprocess.Popen([*manage, "runtimers"]),
+        ]
+
+        def stop(signum: int, frame: FrameType | None) -> None:
+            for child in children:
+                child.terminate()
+
+        signal.signal(signal.SIGTERM, stop)
+        signal.signal(signal.SIGINT, stop)
+        try:
+            while all(child.poll() is None for child in children):
+                time.sleep(0.5)
+        finally:
+            stop(signal.SIGTERM, None)
+            for child in children:
+                child.wait(timeout=30)

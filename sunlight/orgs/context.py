@@ -1,0 +1,47 @@
+"""The navigation each persona sees, derived from the posts they hold."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from django.http import HttpRequest
+from django.urls import reverse
+from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy as _
+
+from sunlight.orgs.access import is_verified, request_roles
+from sunlight.orgs.models import ROLES_NEEDING_SECOND_FACTOR, Role
+
+
+@dataclass(frozen=True)
+class NavItem:
+    url_name: str
+    label: str | Promise
+    role: Role | None
+
+    @property
+    def url(self) -> str:
+        return reverse(self.url_name)
+
+
+NAVIGATION = (
+    NavItem("orgs:workbench", _("Workbench"), Role.WORKBENCH),
+    NavItem("orgs:delegations", _("Delegations"), Role.WORKBENCH),
+    NavItem("orgs:monitoring", _("Monitoring centre"), Role.MONITORING),
+    NavItem("supervision:console", _("Supervision console"), Role.SUPERVISION),
+    NavItem("orgs:manage", _("Administration"), Role.ADMINISTRATION),
+)
+
+
+def navigation(request: HttpRequest) -> dict[str, Any]:
+    roles = request_roles(request)
+    items = [item for item in NAVIGATION if item.role in roles]
+    path = request.path
+    return {
+        "nav_items": [
+            {"url": item.url, "label": item.label, "active": path.startswith(item.url)} for item in items
+        ],
+        "user_roles": sorted(roles),
+        "needs_second_factor": bool(roles & set(ROLES_NEEDING_SECOND_FACTOR)) and not is_verified(request),
+    }

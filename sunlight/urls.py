@@ -1,0 +1,14 @@
+from django.urls import include, path
+from django.views.i18n import set_language
+
+from sunlight.api import api
+from sunlight.portal import views as portal_views
+
+urlpatterns = [
+    path("", portal_views.home, name="home"),
+    path("i18n/setlang/", set_language, name="set_language"),
+    path("accounts/", include("sunlight.accounts.urls")),
+    path("supervision/", include("sunlight.supervision.urls")),
+    path("", include("sunlight.orgs.urls")),
+    path("api/v1/", api.urls),
+]
