@@ -11,6 +11,18 @@ import pytest
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 
+def _test_ledger_key() -> str:
+    """Each test process signs checkpoints with a key of its own, never the checkout's."""
+    from sunlight.lib import signing
+
+    suite = signing.available_suites()[0]
+    private, _ = signing.generate_key(suite)
+    return signing.encode_private_key(suite, private)
+
+
+os.environ["LEDGER_KEY"] = _test_ledger_key()
+
+
 @pytest.hookimpl(trylast=True)
 def pytest_configure(config: pytest.Config) -> None:
     if not config.pluginmanager.hasplugin("django"):

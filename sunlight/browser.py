@@ -70,7 +70,7 @@ class BrowserTestCase(StaticLiveServerTestCase):
         self.page.goto(self.url("/accounts/login/"))
         self.page.fill("input[name=username]", username)
         self.page.fill("input[name=password]", password)
-        self.page.click("button[type=submit]")
+        self.page.click("main button[type=submit]")
 
     def __getattr__(self, name: str) -> Any:  # personas set by create_personas
         raise AttributeError(name)

@@ -6,6 +6,7 @@ message naming the variable.
 
 from __future__ import annotations
 
+import os
 import secrets
 from pathlib import Path
 
@@ -189,7 +190,9 @@ DEFAULT_FROM_EMAIL = envstr("DEFAULT_FROM_EMAIL", "sunlight@localhost")
 
 # The ledger (see docs/decisions.md, "Ledger").
 LEDGER_ORIGIN = envstr("LEDGER_ORIGIN", "sunlight.wangcheng.example/ledger")
-LEDGER_KEY_FILE = Path(envstr("LEDGER_KEY_FILE", str(VAR_DIR / "ledger_key")))
+LEDGER_KEY_FILE = Path(os.environ.get("LEDGER_KEY_FILE") or VAR_DIR / "ledger_key")
+LEDGER_KEY_REQUIRED = envbool("LEDGER_KEY_REQUIRED", False)
+LEDGER_PREVIOUS_PUBLIC_KEYS = envlist("LEDGER_PREVIOUS_PUBLIC_KEYS", [])
 LEDGER_CHECKPOINT_LEAVES = envint("LEDGER_CHECKPOINT_LEAVES", 1000, minimum=1)
 LEDGER_CHECKPOINT_SECONDS = envint("LEDGER_CHECKPOINT_SECONDS", 300, minimum=1)
 LEDGER_VERIFY_SECONDS = envint("LEDGER_VERIFY_SECONDS", 3600, minimum=10)

@@ -9,6 +9,7 @@ urlpatterns = [
     path("i18n/setlang/", set_language, name="set_language"),
     path("accounts/", include("sunlight.accounts.urls")),
     path("supervision/", include("sunlight.supervision.urls")),
+    path("ledger/", include("sunlight.ledger.urls")),
     path("", include("sunlight.orgs.urls")),
     path("api/v1/", api.urls),
 ]

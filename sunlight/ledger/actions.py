@@ -11,7 +11,7 @@ from django.utils import timezone
 
 from sunlight.ledger import canonical, merkle
 from sunlight.ledger.actor import Actor
-from sunlight.ledger.models import Head, Leaf, Node
+from sunlight.ledger.models import Leaf
 
 Changes = Mapping[str, tuple[Any, Any]]
 
@@ -21,24 +21,26 @@ class NotInTransaction(RuntimeError):
 
 
 class DbNodeStore:
-    """The Merkle node store backed by the `Node` table."""
+    """The Merkle node store backed by the `Node` table (raw SQL: this is the hot path)."""
 
     def get(self, level: int, index: int) -> bytes:
-        return bytes(Node.objects.values_list("hash", flat=True).get(level=level, index=index))
+        found = self.get_many([(level, index)])
+        return found[(level, index)]
 
     def get_many(self, keys: Iterable[tuple[int, int]]) -> dict[tuple[int, int], bytes]:
         wanted = list(keys)
         if not wanted:
             return {}
-        from django.db.models import Q
-
-        query = Q()
-        for level, index in wanted:
-            query |= Q(level=level, index=index)
-        return {
-            (level, index): bytes(h)
-            for level, index, h in Node.objects.filter(query).values_list("level", "index", "hash")
-        }
+        index = connection.ops.quote_name("index")
+        # Row-value IN: one indexed lookup per key on (level, index), in one round trip.
+        placeholders = ", ".join(["(%s, %s)"] * len(wanted))
+        params = [value for key in wanted for value in key]
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"SELECT level, {index}, hash FROM ledger_node WHERE (level, {index}) IN ({placeholders})",  # noqa: S608
+                params,
+            )
+            return {(level, idx): bytes(h) for level, idx, h in cursor.fetchall()}
 
 
 def object_ref(obj: Model | tuple[str, str | int]) -> tuple[str, str]:
@@ -77,27 +79,52 @@ def append(
         for field, (before, after) in (changes or {}).items()
     }
     object_type, object_id = object_ref(obj)
-    # The row lock on Head serialises appenders (PostgreSQL); on SQLite the IMMEDIATE
-    # transaction already holds the database write lock. Either way the sequence number is
-    # read and bumped by one writer at a time and rolls back with the action: no gaps.
-    head, _ = Head.objects.select_for_update().get_or_create(id=1)
-    seq = head.size
     now = timezone.now()
-    payload = {
-        "seq": seq,
-        "time": now,
-        "actor": actor.describe(),
-        "request_id": actor.request_id,
-        "action": action,
-        "object": {"type": object_type, "id": object_id},
-        "changes": changed,
-        "reason": reason,
-    }
-    if detail:
-        payload["detail"] = dict(detail)
-    data = canonical.dumps(payload)
-    leaf_hash = merkle.leaf_hash(data.encode("utf-8"))
-    leaf = Leaf.objects.create(
+    with connection.cursor() as cursor:
+        # One statement (an upsert, so an empty table works too) takes the next number and,
+        # on PostgreSQL, the row lock that makes the
+        # other appenders wait until this transaction ends; on SQLite the IMMEDIATE
+        # transaction already holds the database write lock. A rollback gives the number
+        # back with everything else: no gaps, no duplicates.
+        cursor.execute(
+            "INSERT INTO ledger_head (id, size) VALUES (1, 1) "
+            "ON CONFLICT (id) DO UPDATE SET size = ledger_head.size + 1 RETURNING size"
+        )
+        seq = cursor.fetchone()[0] - 1
+        payload = {
+            "seq": seq,
+            "time": now,
+            "actor": actor.describe(),
+            "request_id": actor.request_id,
+            "action": action,
+            "object": {"type": object_type, "id": object_id},
+            "changes": changed,
+            "reason": reason,
+        }
+        if detail:
+            payload["detail"] = dict(detail)
+        data = canonical.dumps(payload)
+        leaf_hash = merkle.leaf_hash(data.encode("utf-8"))
+        cursor.execute(
+            "INSERT INTO ledger_leaf (seq, recorded_at, action, object_type, object_id, actor_id, data, leaf_hash) "
+            "VALUES (%s, %s, %s, %s, %s, %s, %s, %s)",
+            [
+                seq,
+                connection.ops.adapt_datetimefield_value(now),
+                action,
+                object_type,
+                object_id,
+                actor.user.pk if actor.user is not None else None,
+                data,
+                leaf_hash,
+            ],
+        )
+        new_nodes = merkle.nodes_completed_by_append(DbNodeStore(), seq, leaf_hash)
+        cursor.executemany(
+            f"INSERT INTO ledger_node (level, {connection.ops.quote_name('index')}, hash) VALUES (%s, %s, %s)",  # noqa: S608
+            new_nodes,
+        )
+    return Leaf(
         seq=seq,
         recorded_at=now,
         action=action,
@@ -107,10 +134,6 @@ def append(
         data=data,
         leaf_hash=leaf_hash,
     )
-    new_nodes = merkle.nodes_completed_by_append(DbNodeStore(), seq, leaf_hash)
-    Node.objects.bulk_create(Node(level=lv, index=ix, hash=h) for lv, ix, h in new_nodes)
-    Head.objects.filter(id=1).update(size=seq + 1)
-    return leaf
 
 
 def appended_atomically(*args: Any, **kwargs: Any) -> Leaf:

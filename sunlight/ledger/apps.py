@@ -6,3 +6,6 @@ class LedgerConfig(AppConfig):
     name = "sunlight.ledger"
     label = "ledger"
     verbose_name = _("Ledger")
+
+    def ready(self) -> None:
+        from sunlight.ledger import timers  # noqa: F401 - registers the ledger's timer handlers

@@ -31,12 +31,17 @@ NAVIGATION = (
     NavItem("orgs:monitoring", _("Monitoring centre"), Role.MONITORING),
     NavItem("supervision:console", _("Supervision console"), Role.SUPERVISION),
     NavItem("orgs:manage", _("Administration"), Role.ADMINISTRATION),
+    NavItem("ledger:health", _("Ledger"), Role.SUPERVISION),
+    NavItem("ledger:health", _("Ledger"), Role.ADMINISTRATION),
 )
 
 
 def navigation(request: HttpRequest) -> dict[str, Any]:
     roles = request_roles(request)
-    items = [item for item in NAVIGATION if item.role in roles]
+    items: list[NavItem] = []
+    for item in NAVIGATION:
+        if item.role in roles and all(i.url_name != item.url_name for i in items):
+            items.append(item)
     path = request.path
     return {
         "nav_items": [

@@ -28,6 +28,6 @@ class SignInJourneyTests(BrowserTestCase):
         secret = self.page.locator("#totp-secret").inner_text().replace(" ", "")
         code = f"{totp(base64.b32decode(secret)):06d}"
         self.page.fill("input[name=token]", code)
-        self.page.click("button[type=submit]")
+        self.page.click("main button[type=submit]")
         expect(self.page).to_have_url(self.url("/supervision/"))
         expect(self.page.locator("h1")).to_have_text("监督台")

@@ -1,0 +1,83 @@
+"""Someone with database access edits the ledger behind the application's back.
+
+The triggers are dropped first, as a superuser would; every edit must still be found by the
+verification, which names the first bad sequence number.
+"""
+
+from django.db import connection
+from django.test import TestCase, override_settings
+
+from sunlight.ledger import checkpoints, merkle, triggers
+from sunlight.ledger.tests.test_ledger import write_leaves
+from sunlight.ledger.verification import verify_ledger
+
+
+@override_settings(LEDGER_CHECKPOINT_LEAVES=5)
+class TamperTests(TestCase):
+    def setUp(self) -> None:
+        for _ in range(4):
+            write_leaves(5)
+            checkpoints.make_checkpoint(force=True)
+        self.assertTrue(verify_ledger().ok)
+        triggers.remove(connection)  # undone with the test's transaction
+
+    def sql(self, statement: str, *params: str | int | bytes) -> None:
+        with connection.cursor() as cursor:
+            cursor.execute(statement, params)
+
+    def assertFirstBad(self, seq: int) -> None:
+        report = verify_ledger()
+        self.assertFalse(report.ok)
+        self.assertEqual(report.first_bad_seq, seq, report.problems)
+
+    def test_it_finds_an_edited_leaf(self) -> None:
+        self.sql("UPDATE ledger_leaf SET data = replace(data, '\"n\"', '\"m\"') WHERE seq = 7")
+        self.assertFirstBad(7)
+
+    def test_it_finds_an_edited_leaf_whose_hash_was_recomputed(self) -> None:
+        data = '{"forged":true,"seq":7,"time":"2026-01-01T00:00:00Z"}'
+        self.sql(
+            "UPDATE ledger_leaf SET data = %s, leaf_hash = %s WHERE seq = 7",
+            data,
+            merkle.leaf_hash(data.encode()),
+        )
+        self.assertFirstBad(7)
+
+    def test_it_finds_a_rewrite_of_a_leaf_and_its_whole_tree_by_the_signed_root(self) -> None:
+        data = '{"forged":true,"seq":7,"time":"2026-01-01T00:00:00Z"}'
+        forged = merkle.leaf_hash(data.encode())
+        self.sql("UPDATE ledger_leaf SET data = %s, leaf_hash = %s WHERE seq = 7", data, forged)
+        self.sql('UPDATE ledger_node SET hash = %s WHERE level = 0 AND "index" = 7', forged)
+        report = verify_ledger()
+        self.assertFalse(report.ok)
+        # The checkpoint signed at size 10 covers leaves 5-9: the window of the edit is named.
+        self.assertEqual(report.first_bad_seq, 5, report.problems)
+        self.assertIn("5–9", report.summary())
+
+    def test_it_finds_a_deleted_leaf(self) -> None:
+        self.sql("DELETE FROM ledger_leaf WHERE seq = 12")
+        self.assertFirstBad(12)
+
+    def test_it_finds_an_inserted_leaf(self) -> None:
+        self.sql(
+            "INSERT INTO ledger_leaf (seq, recorded_at, action, object_type, object_id, actor_id, data, leaf_hash) "
+            "SELECT 20, recorded_at, action, object_type, object_id, actor_id, replace(data, '\"seq\":19', '\"seq\":20'), "
+            "leaf_hash FROM ledger_leaf WHERE seq = 19"
+        )
+        self.assertFirstBad(20)
+
+    def test_it_finds_reordered_leaves(self) -> None:
+        self.sql("UPDATE ledger_leaf SET seq = 1000 WHERE seq = 3")
+        self.sql("UPDATE ledger_leaf SET seq = 3 WHERE seq = 4")
+        self.sql("UPDATE ledger_leaf SET seq = 4 WHERE seq = 1000")
+        self.assertFirstBad(3)
+
+    def test_it_finds_a_truncated_ledger(self) -> None:
+        self.sql("DELETE FROM ledger_leaf WHERE seq >= 15")
+        self.assertFirstBad(15)
+
+    def test_it_finds_a_forged_checkpoint(self) -> None:
+        self.sql("UPDATE ledger_checkpoint SET root = %s WHERE size = 10", "00" * 32)
+        report = verify_ledger()
+        self.assertFalse(report.ok)
+        self.assertIn("bad signature", report.summary())
