@@ -85,8 +85,24 @@ def install_error_handlers(api: NinjaAPI) -> None:
         )
 
 
+# Apps whose `api.py` defines a `router`, mounted in this order.
+API_APPS = (
+    "orgs",
+    "ledger",
+    "alarms",
+    "calendars",
+    "powers",
+    "risks",
+    "processes",
+    "cases",
+    "checkpoints",
+    "funds",
+)
+
+
 def build_api() -> NinjaAPI:
-    from sunlight.orgs.api import router as orgs_router
+    import importlib
+    import importlib.util
 
     api = NinjaAPI(
         title="Sunlight API",
@@ -100,7 +116,10 @@ def build_api() -> NinjaAPI:
         urls_namespace="api",
     )
     install_error_handlers(api)
-    api.add_router("/", orgs_router)
+    for app in API_APPS:
+        module = f"sunlight.{app}.api"
+        if importlib.util.find_spec(module) is not None:
+            api.add_router("/", importlib.import_module(module).router)
     return api
 
 

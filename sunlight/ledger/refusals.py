@@ -15,12 +15,13 @@ from django.db import transaction
 from django.db.models import Model
 
 from sunlight.ledger.actor import Actor
+from sunlight.ledger.models import Leaf
 
 P = ParamSpec("P")
 R = TypeVar("R")
 
 # Callbacks run after a refusal is recorded (the alarms app registers one to raise alarms).
-_listeners: list[Callable[[Actor, Refused], None]] = []
+_listeners: list[Callable[[Actor, Refused, Leaf], None]] = []
 
 
 class Refused(PermissionDenied):
@@ -33,15 +34,17 @@ class Refused(PermissionDenied):
         action: str,
         obj: Model | tuple[str, str | int],
         kind: str = "authority",
+        unit_id: int | None = None,
     ) -> None:
         super().__init__(message)
         self.message = message
         self.action = action
         self.obj = obj
         self.kind = kind
+        self.unit_id = unit_id  # the unit whose monitoring centre and inspectors must see it
 
 
-def on_refusal(listener: Callable[[Actor, Refused], None]) -> None:
+def on_refusal(listener: Callable[[Actor, Refused, Leaf], None]) -> None:
     if listener not in _listeners:
         _listeners.append(listener)
 
@@ -50,7 +53,7 @@ def record_refusal(actor: Actor, refusal: Refused) -> None:
     from sunlight.ledger.actions import append
 
     with transaction.atomic():
-        append(
+        leaf = append(
             actor,
             "refused",
             refusal.obj,
@@ -58,7 +61,7 @@ def record_refusal(actor: Actor, refusal: Refused) -> None:
             detail={"attempted": refusal.action, "kind": refusal.kind},
         )
         for listener in _listeners:
-            listener(actor, refusal)
+            listener(actor, refusal, leaf)
 
 
 def records_refusals(fn: Callable[P, R]) -> Callable[P, R]:

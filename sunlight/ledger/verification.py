@@ -11,7 +11,8 @@ from __future__ import annotations
 import base64
 import binascii
 import datetime as dt
-from collections.abc import Iterator
+import logging
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 
 from django.db import connection, transaction
@@ -24,6 +25,7 @@ from sunlight.ledger.models import Checkpoint, Head, Verification, VerificationO
 from sunlight.lib import signing
 
 CHUNK = 5000
+log = logging.getLogger("sunlight.ledger")
 
 
 @dataclass(frozen=True)
@@ -222,9 +224,18 @@ def _check_stored_tree(report: Report, checkpoints: list[Checkpoint]) -> None:
         previous = checkpoint
 
 
+_failure_listeners: list[Callable[[int, str], None]] = []
+
+
+def on_verification_failure(listener: Callable[[int, str], None]) -> None:
+    """Called with (verification id, summary) after a failed verification is recorded."""
+    if listener not in _failure_listeners:
+        _failure_listeners.append(listener)
+
+
 def record(report: Report, started: dt.datetime) -> Verification:
     with transaction.atomic():
-        return Verification.objects.create(
+        verification = Verification.objects.create(
             started_at=started,
             finished_at=timezone.now(),
             size=report.size,
@@ -232,3 +243,9 @@ def record(report: Report, started: dt.datetime) -> Verification:
             first_bad_seq=report.first_bad_seq,
             detail=report.summary(),
         )
+    if not report.ok:
+        # Loud on purpose: a failed verification means someone changed the record.
+        log.critical("LEDGER VERIFICATION FAILED: %s", report.summary())
+        for listener in _failure_listeners:
+            listener(verification.pk, report.summary())
+    return verification

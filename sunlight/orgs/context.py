@@ -19,21 +19,30 @@ class NavItem:
     url_name: str
     label: str | Promise
     role: Role | None
+    order: int = 50
 
     @property
     def url(self) -> str:
         return reverse(self.url_name)
 
 
-NAVIGATION = (
-    NavItem("orgs:workbench", _("Workbench"), Role.WORKBENCH),
-    NavItem("orgs:delegations", _("Delegations"), Role.WORKBENCH),
-    NavItem("orgs:monitoring", _("Monitoring centre"), Role.MONITORING),
-    NavItem("supervision:console", _("Supervision console"), Role.SUPERVISION),
-    NavItem("orgs:manage", _("Administration"), Role.ADMINISTRATION),
-    NavItem("ledger:health", _("Ledger"), Role.SUPERVISION),
-    NavItem("ledger:health", _("Ledger"), Role.ADMINISTRATION),
-)
+NAVIGATION: list[NavItem] = [
+    NavItem("orgs:workbench", _("Workbench"), Role.WORKBENCH, 10),
+    NavItem("orgs:delegations", _("Delegations"), Role.WORKBENCH, 80),
+    NavItem("orgs:monitoring", _("Monitoring centre"), Role.MONITORING, 10),
+    NavItem("supervision:console", _("Supervision console"), Role.SUPERVISION, 10),
+    NavItem("orgs:manage", _("Administration"), Role.ADMINISTRATION, 10),
+    NavItem("ledger:health", _("Ledger"), Role.SUPERVISION, 90),
+    NavItem("ledger:health", _("Ledger"), Role.ADMINISTRATION, 90),
+]
+
+
+def register_nav(*items: NavItem) -> None:
+    """Apps add their pages to the navigation from their AppConfig.ready()."""
+    for item in items:
+        if item not in NAVIGATION:
+            NAVIGATION.append(item)
+    NAVIGATION.sort(key=lambda item: item.order)
 
 
 def navigation(request: HttpRequest) -> dict[str, Any]:

@@ -15,6 +15,7 @@ from sunlight.ledger.models import Channel
 from sunlight.orgs import actions, demo_data
 from sunlight.orgs.models import CodeScheme, Organisation, OrgKind, Post
 
+DESCRIPTION = "the demo district (98 units, their offices, posts and staff)"
 DEMO_PASSWORD = "Sunlight-2026"  # noqa: S105 - printed by `make demo` on purpose
 SEED = 2016
 # Everyone in the demo has held their post since the platform went live.
@@ -48,6 +49,10 @@ def _username(unit: demo_data.OrgSpec, number: int) -> str:
 
 def is_loaded() -> bool:
     return Organisation.objects.filter(code=demo_data.DISTRICT.code).exists()
+
+
+def load() -> None:
+    load_district()
 
 
 @transaction.atomic

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import importlib
+import importlib.util
 import signal
 import subprocess
 import sys
@@ -14,6 +16,9 @@ from django.core.management.base import BaseCommand, CommandParser
 
 from sunlight.orgs import demo as orgs_demo
 
+# Each app's demo module has `load()`; they run in this order, skipped when already loaded.
+DEMO_APPS = ("orgs", "calendars", "powers", "risks", "processes", "cases", "checkpoints", "funds", "alarms")
+
 
 class Command(BaseCommand):
     help = "Prepare the demo district and serve it on 127.0.0.1:8000 with the timer loop."
@@ -24,13 +29,18 @@ class Command(BaseCommand):
 
     def handle(self, *args: Any, **options: Any) -> None:
         call_command("migrate", interactive=False, verbosity=0)
-        if orgs_demo.is_loaded():
-            self.stdout.write("The demo district is already loaded.")
-        else:
+        for app in DEMO_APPS:
+            name = f"sunlight.{app}.demo"
+            if importlib.util.find_spec(name) is None:
+                continue
+            module = importlib.import_module(name)
+            if module.is_loaded():
+                self.stdout.write(f"{app}: already loaded.")
+                continue
             started = time.monotonic()
-            self.stdout.write("Loading the demo district (98 units, their posts and staff)…")
-            orgs_demo.load_district()
-            self.stdout.write(f"Loaded in {time.monotonic() - started:.1f} s.")
+            self.stdout.write(f"{app}: {module.DESCRIPTION}…")
+            module.load()
+            self.stdout.write(f"{app}: loaded in {time.monotonic() - started:.1f} s.")
         call_command("collectstatic", interactive=False, verbosity=0)
         self.print_logins(options["bind"])
         if not options["no_serve"]:

@@ -1,0 +1,8 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class PowersConfig(AppConfig):
+    name = "sunlight.powers"
+    label = "powers"
+    verbose_name = _("Power list")
