@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import functools
 from collections.abc import Callable
-from typing import ParamSpec, TypeVar
+from typing import Any, ParamSpec, TypeVar
 
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
@@ -35,6 +35,7 @@ class Refused(PermissionDenied):
         obj: Model | tuple[str, str | int],
         kind: str = "authority",
         unit_id: int | None = None,
+        detail: dict[str, Any] | None = None,
     ) -> None:
         super().__init__(message)
         self.message = message
@@ -42,6 +43,7 @@ class Refused(PermissionDenied):
         self.obj = obj
         self.kind = kind
         self.unit_id = unit_id  # the unit whose monitoring centre and inspectors must see it
+        self.detail = detail or {}  # e.g. the checkpoint rules that blocked, with their inputs
 
 
 def on_refusal(listener: Callable[[Actor, Refused, Leaf], None]) -> None:
@@ -58,7 +60,7 @@ def record_refusal(actor: Actor, refusal: Refused) -> None:
             "refused",
             refusal.obj,
             reason=str(refusal.message),
-            detail={"attempted": refusal.action, "kind": refusal.kind},
+            detail={"attempted": refusal.action, "kind": refusal.kind, **refusal.detail},
         )
         for listener in _listeners:
             listener(actor, refusal, leaf)

@@ -282,6 +282,7 @@ def grant_delegation(
             % {"unit": post.organisation.unit or post.organisation},
             action="orgs.grant_delegation",
             obj=obj,
+            unit_id=post.organisation.unit_id,
         )
     now = timezone.now()
     errors: dict[str, str] = {}
