@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.http import HttpRequest
-from django.urls import reverse
+from django.urls import NoReverseMatch, reverse
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
@@ -23,7 +23,10 @@ class NavItem:
 
     @property
     def url(self) -> str:
-        return reverse(self.url_name)
+        try:
+            return reverse(self.url_name)
+        except NoReverseMatch:
+            return ""  # an app registered a page it does not (yet) serve: left out below
 
 
 NAVIGATION: list[NavItem] = [
@@ -54,7 +57,9 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
     path = request.path
     return {
         "nav_items": [
-            {"url": item.url, "label": item.label, "active": path.startswith(item.url)} for item in items
+            {"url": item.url, "label": item.label, "active": path.startswith(item.url)}
+            for item in items
+            if item.url
         ],
         "user_roles": sorted(roles),
         "needs_second_factor": bool(roles & set(ROLES_NEEDING_SECOND_FACTOR)) and not is_verified(request),

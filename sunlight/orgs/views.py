@@ -35,6 +35,9 @@ def _person(request: HttpRequest) -> User:
 
 @role_required(Role.WORKBENCH)
 def workbench(request: HttpRequest) -> HttpResponse:
+    """The person's posts and delegations, and the case steps waiting at them."""
+    from sunlight.cases.queries import worklist
+
     person = _person(request)
     return render(
         request,
@@ -42,6 +45,7 @@ def workbench(request: HttpRequest) -> HttpResponse:
         {
             "assignments": authority.current_assignments(person),
             "delegations": authority.active_delegations(person),
+            "work": worklist(person),
         },
     )
 

@@ -6,3 +6,12 @@ class ProcessesConfig(AppConfig):
     name = "sunlight.processes"
     label = "processes"
     verbose_name = _("Process definitions")
+
+    def ready(self) -> None:
+        from sunlight.orgs.context import NavItem, register_nav
+        from sunlight.orgs.models import Role
+
+        register_nav(
+            NavItem("processes:index", _("Processes"), Role.ADMINISTRATION, 20),
+            NavItem("processes:index", _("Processes"), Role.SUPERVISION, 40),
+        )

@@ -1,0 +1,493 @@
+"""Every change to a case: start, complete a step, suspend, resume, extend, withdraw.
+
+Authority (S6): a step is done only by a person holding one of its posts at that moment, or
+acting under a valid delegation; anything else is refused, recorded and alarmed. The clock:
+working days from `sunlight.calendars`, stopped by suspensions.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import secrets
+from dataclasses import dataclass
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import connection, transaction
+from django.utils import timezone
+from django.utils.crypto import constant_time_compare, salted_hmac
+from django.utils.translation import gettext as _
+
+from sunlight.accounts.models import User
+from sunlight.calendars.workdays import add_workdays
+from sunlight.cases import clock, engine
+from sunlight.cases.models import (
+    Applicant,
+    Case,
+    CaseState,
+    Decision,
+    Extension,
+    ExtensionState,
+    Step,
+    StepState,
+    Suspension,
+)
+from sunlight.ledger.actions import append
+from sunlight.ledger.actor import Actor
+from sunlight.ledger.refusals import Refused, records_refusals
+from sunlight.orgs.authority import Standing, roles_of, standing_in
+from sunlight.orgs.models import Organisation, Post, PostKind, Role
+from sunlight.processes.models import DefinitionState, ProcessDefinition
+from sunlight.processes.posts import candidate_posts, resolve_unit
+
+# Query codes avoid characters people misread on a receipt (0/O, 1/I/L).
+QUERY_ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"
+QUERY_LENGTH = 8
+
+
+@dataclass(frozen=True)
+class ApplicantData:
+    kind: str
+    name: str
+    id_number: str
+    phone: str = ""
+
+
+def query_digest(number: str, code: str) -> str:
+    return salted_hmac("sunlight.cases.query-code", f"{number}:{code.strip().upper()}").hexdigest()
+
+
+def query_code_matches(case: Case, code: str) -> bool:
+    return constant_time_compare(case.query_code_digest, query_digest(case.number, code))
+
+
+def _applicant(data: ApplicantData) -> Applicant:
+    number = data.id_number.strip().upper()
+    digest = salted_hmac("sunlight.cases.applicant-id", number).hexdigest()
+    masked = number[:4] + "*" * (len(number) - 8) + number[-4:] if len(number) > 8 else "*" * len(number)
+    applicant, created = Applicant.objects.get_or_create(
+        id_digest=digest,
+        defaults={"kind": data.kind, "name": data.name.strip(), "id_masked": masked, "phone": data.phone},
+    )
+    if not created and data.phone and applicant.phone != data.phone:
+        applicant.phone = data.phone
+        applicant.save(update_fields=["phone"])
+    return applicant
+
+
+def _next_number(unit: Organisation, year: int) -> str:
+    # One upsert takes the next number of the unit's year and holds its row until commit.
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "INSERT INTO cases_casecounter (unit_id, year, last) VALUES (%s, %s, 1) "
+            "ON CONFLICT (unit_id, year) DO UPDATE SET last = cases_casecounter.last + 1 RETURNING last",
+            [unit.pk, year],
+        )
+        last = cursor.fetchone()[0]
+    return f"{unit.abbr}-{year}-{last:06d}"
+
+
+def _person(actor: Actor) -> User:
+    """The acting person; the authority checks before this have already refused anyone else."""
+    assert actor.user is not None
+    return actor.user
+
+
+def _refuse_admins_and_inspectors(user: User, action: str, case_ref: Any, unit_id: int | None) -> None:
+    roles = roles_of(user)
+    if Role.ADMINISTRATION in roles or Role.SUPERVISION in roles:
+        raise Refused(
+            _("System administrators and discipline inspectors do not act in cases."),
+            action=action,
+            obj=case_ref,
+            unit_id=unit_id,
+        )
+
+
+def standing_for_step(actor: Actor, step: Step, action: str = "cases.complete_step") -> Standing:
+    """The actor's standing in one of the step's posts, or a refusal (越权 / 代劳)."""
+    user = actor.user
+    if user is None:
+        raise Refused(
+            _("Only a signed-in person can act in a case."),
+            action=action,
+            obj=step.case,
+            unit_id=step.unit_id,
+        )
+    _refuse_admins_and_inspectors(user, action, step.case, step.unit_id)
+    for post in step.posts.all():
+        standing = standing_in(user, post)
+        if standing is not None:
+            return standing
+    names = "、".join(str(p.name) for p in step.posts.all())
+    raise Refused(
+        _("%(who)s does not hold the post of the step %(step)s (%(posts)s), nor a delegation for it.")
+        % {"who": user.full_name, "step": step.name, "posts": names},
+        action=action,
+        obj=step.case,
+        unit_id=step.unit_id,
+    )
+
+
+def _intake_standing(actor: Actor, unit: Organisation, definition: ProcessDefinition) -> Standing:
+    user = actor.user
+    if user is None:
+        raise Refused(
+            _("Only a signed-in person can accept an application."), action="cases.start", obj=definition
+        )
+    _refuse_admins_and_inspectors(user, "cases.start", definition, unit.pk)
+    for post in Post.objects.active().filter(organisation__unit=unit, kind=PostKind.CLERK):
+        standing = standing_in(user, post)
+        if standing is not None:
+            return standing
+    raise Refused(
+        _("Applications for this process are accepted by the clerks of %(unit)s.") % {"unit": unit.name},
+        action="cases.start",
+        obj=definition,
+        unit_id=unit.pk,
+    )
+
+
+@records_refusals
+def start_case(
+    actor: Actor,
+    *,
+    definition: ProcessDefinition,
+    subject: str,
+    applicant: ApplicantData,
+    acknowledged_risks: list[int],
+    acknowledged: bool,
+    intake: Organisation | None = None,
+) -> tuple[Case, str]:
+    """Accept an application; returns the case and its query code (printed once on the receipt)."""
+    if definition.state != DefinitionState.PUBLISHED:
+        raise ValidationError(_("Cases start only on the published version of a process."))
+    graph = definition.graph
+    if graph.intake == "township":
+        if intake is None or intake.kind not in ("township", "subdistrict"):
+            raise ValidationError(
+                {"intake": _("Choose the township or sub-district where the application is made.")}
+            )
+        intake_unit = intake
+    else:
+        intake, intake_unit = None, definition.owner
+    standing = _intake_standing(actor, intake_unit, definition)
+    # S12: the risk points and red lines are shown before the process starts, and read.
+    if not acknowledged:
+        raise ValidationError({"acknowledge": _("Read and acknowledge the risk points before accepting.")})
+    if not subject.strip():
+        raise ValidationError({"subject": _("Give the subject of the application.")})
+    code = "".join(secrets.choice(QUERY_ALPHABET) for _ in range(QUERY_LENGTH))
+    now = timezone.now()
+    with transaction.atomic():
+        number = _next_number(definition.owner, timezone.localdate(now).year)
+        case = Case(
+            number=number,
+            definition=definition,
+            owner=definition.owner,
+            intake=intake,
+            applicant=_applicant(applicant),
+            subject=subject.strip(),
+            started_at=now,
+            started_by=actor.user,
+            query_code_digest=query_digest(number, code),
+            acknowledged_risks=sorted(acknowledged_risks),
+        )
+        due = add_workdays(timezone.localdate(now), definition.total_limit)
+        case.due_date, case.due_provisional = due.date, due.provisional
+        case.save()
+        advance = engine.begin(case, graph)
+        append(
+            actor.acting_as(standing),
+            "cases.start",
+            case,
+            changes={
+                "state": (None, case.state),
+                "due_date": (None, case.due_date),
+                "subject": (None, case.subject),
+            },
+            detail={
+                "definition": f"{definition.code} v{definition.version}",
+                "risks_acknowledged": case.acknowledged_risks,
+                "applicant": case.applicant_id,
+                **advance.as_detail(),
+            },
+        )
+    return case, code
+
+
+def _checkpoint_detail(step: Step, node: Any, values: dict[str, Any], decision: str) -> dict[str, Any]:
+    """Evaluate the step's electronic checkpoints; a block raises and is recorded by the caller."""
+    if not node.checkpoints:
+        return {}
+    from sunlight.checkpoints.engine import NodeKind, enforce  # type: ignore[import-not-found, unused-ignore]
+
+    context = {
+        "case": {"number": step.case.number, "data": step.case.data, "unit": step.case.owner.abbr},
+        "form": values,
+        "decision": decision,
+    }
+    evaluation = enforce(
+        NodeKind.STEP_COMPLETION,
+        context,
+        action="cases.complete_step",
+        obj=step.case,
+        unit=step.case.owner,
+        rule_codes=list(node.checkpoints),
+    )
+    return {"checkpoints": evaluation.as_ledger_detail()}
+
+
+@records_refusals
+def complete_step(
+    actor: Actor, step: Step, *, values: dict[str, Any], decision: str = "", reason: str = ""
+) -> Step:
+    """Complete a step at its post: exactly once, by someone holding the post, through its checkpoints."""
+    standing = standing_for_step(actor, step)
+    graph = step.case.definition.graph
+    node = graph.node(step.node_id)
+    if node.decision and decision not in Decision.values:
+        raise ValidationError({"decision": _("Choose to approve or to refuse.")})
+    if decision == Decision.REFUSE and not reason.strip():
+        raise ValidationError({"reason": _("A refusal must give its reasons (行政许可法 §38).")})
+    with transaction.atomic():
+        case = Case.objects.select_for_update().get(pk=step.case_id)
+        if case.state == CaseState.SUSPENDED:
+            raise ValidationError(_("The clock of this case is suspended; resume it before going on."))
+        if case.state != CaseState.RUNNING:
+            raise ValidationError(_("This case is concluded."))
+        checked = _checkpoint_detail(step, node, values, decision)
+        now = timezone.now()
+        # The conditional UPDATE is the lock: of two people completing at once, one changes
+        # the row and the other finds it already done.
+        done = Step.objects.filter(pk=step.pk, state=StepState.ACTIVE).update(
+            state=StepState.DONE,
+            completed_at=now,
+            completed_by=actor.user,
+            acted_post=standing.post,
+            delegation=standing.delegation,
+            decision=decision,
+            reason=reason.strip(),
+            form_data=values,
+        )
+        if not done:
+            step.refresh_from_db()
+            who = step.completed_by.full_name if step.completed_by else _("someone else")
+            raise ValidationError(_("This step was already completed by %(who)s.") % {"who": who})
+        step.refresh_from_db()
+        case.data = {**case.data, **values, step.node_id: {**values, "decision": decision}}
+        case.save(update_fields=["data"])
+        advance = engine.after(case, graph, step, {"form": values, "data": case.data, "decision": decision})
+        append(
+            actor.acting_as(standing),
+            "cases.complete_step",
+            case,
+            changes={f"{step.node_id}.{k}": (None, v) for k, v in values.items()}
+            | {f"{step.node_id}.decision": (None, decision)},
+            reason=reason,
+            detail={
+                "step": f"{step.node_id}#{step.iteration}",
+                "late": step.due_date < timezone.localdate(now),
+                **advance.as_detail(),
+                **checked,
+            },
+        )
+    return step
+
+
+def _active_standing(actor: Actor, case: Case, action: str) -> Standing:
+    steps = list(case.steps.filter(state=StepState.ACTIVE))
+    if not steps:
+        raise ValidationError(_("This case has no open step."))
+    refusal: Refused | None = None
+    for step in steps:
+        try:
+            return standing_for_step(actor, step, action)
+        except Refused as exc:
+            refusal = exc
+    assert refusal is not None
+    raise refusal
+
+
+@records_refusals
+def suspend_case(actor: Actor, case: Case, *, kind_code: str, reason: str, notice: str) -> Suspension:
+    """Stop the clock for a special procedure of the definition (行政许可法 §45)."""
+    standing = _active_standing(actor, case, "cases.suspend")
+    kind = case.definition.graph.suspension(kind_code)
+    errors: dict[str, str] = {}
+    if kind is None:
+        errors["kind_code"] = _("This process has no such special procedure.")
+    if not reason.strip():
+        errors["reason"] = _("Give the reason for the suspension.")
+    if not notice.strip():
+        errors["notice"] = _("Write the notice that tells the applicant.")
+    if errors:
+        raise ValidationError(errors)
+    assert kind is not None
+    with transaction.atomic():
+        locked = Case.objects.select_for_update().get(pk=case.pk)
+        if locked.state != CaseState.RUNNING:
+            raise ValidationError(_("Only a running case can be suspended."))
+        suspension = Suspension.objects.create(
+            case=locked,
+            kind_code=kind.code,
+            kind_name=kind.name,
+            basis=kind.basis,
+            reason=reason.strip(),
+            notice=notice.strip(),
+            started_on=timezone.localdate(),
+            started_by=_person(actor),
+        )
+        locked.state = CaseState.SUSPENDED
+        locked.save(update_fields=["state"])
+        append(
+            actor.acting_as(standing),
+            "cases.suspend",
+            locked,
+            reason=reason,
+            changes={"state": (CaseState.RUNNING, CaseState.SUSPENDED)},
+            detail={"procedure": kind.code, "basis": kind.basis, "max_days": kind.max_days, "notice": notice},
+        )
+    case.refresh_from_db()
+    return suspension
+
+
+@records_refusals
+def resume_case(actor: Actor, case: Case, *, note: str = "") -> Case:
+    """Start the clock again; the suspended days do not count and due dates move accordingly."""
+    standing = _active_standing(actor, case, "cases.resume")
+    with transaction.atomic():
+        locked = Case.objects.select_for_update().get(pk=case.pk)
+        if locked.state != CaseState.SUSPENDED:
+            raise ValidationError(_("This case is not suspended."))
+        suspension = locked.suspensions.filter(ended_on__isnull=True).get()
+        # The day of resuming counts again; a suspension lifted on its first day stops nothing
+        # (its interval is then empty: it ends the day before it started).
+        suspension.ended_on = timezone.localdate() - dt.timedelta(days=1)
+        suspension.ended_by = actor.user
+        suspension.save(update_fields=["ended_on", "ended_by"])
+        before = locked.due_date
+        locked.state = CaseState.RUNNING
+        locked.save(update_fields=["state"])
+        clock.recompute(locked)
+        append(
+            actor.acting_as(standing),
+            "cases.resume",
+            locked,
+            reason=note,
+            changes={
+                "state": (CaseState.SUSPENDED, CaseState.RUNNING),
+                "due_date": (before, locked.due_date),
+            },
+        )
+    case.refresh_from_db()
+    return case
+
+
+@records_refusals
+def request_extension(actor: Actor, case: Case, *, days: int, reason: str, notice: str) -> Extension:
+    standing = _active_standing(actor, case, "cases.request_extension")
+    rule = case.definition.graph.extension
+    errors: dict[str, str] = {}
+    if rule is None:
+        raise ValidationError(_("This process allows no extension."))
+    if not 1 <= days <= rule.max_days:
+        errors["days"] = _("An extension is between 1 and %(max)d working days.") % {"max": rule.max_days}
+    if not reason.strip():
+        errors["reason"] = _("Give the reasons for the extension.")
+    if not notice.strip():
+        errors["notice"] = _("Write the notice that tells the applicant the reasons (行政许可法 §42).")
+    if case.extensions.exclude(state=ExtensionState.REFUSED).exists():
+        errors["days"] = _("A case may be extended once.")
+    if errors:
+        raise ValidationError(errors)
+    with transaction.atomic():
+        extension = Extension.objects.create(
+            case=case, days=days, reason=reason.strip(), notice=notice.strip(), requested_by=_person(actor)
+        )
+        append(
+            actor.acting_as(standing),
+            "cases.request_extension",
+            case,
+            reason=reason,
+            changes={"extension_days": (None, days)},
+            detail={"extension": extension.pk},
+        )
+    return extension
+
+
+def _approver_standing(actor: Actor, extension: Extension) -> Standing:
+    case = extension.case
+    rule = case.definition.graph.extension
+    assert rule is not None
+    unit = resolve_unit(rule.approver, case.owner, case.intake)
+    user = actor.user
+    if user is not None and unit is not None:
+        for post in candidate_posts(rule.approver, unit):
+            standing = standing_in(user, post)
+            if standing is not None:
+                return standing
+    raise Refused(
+        _("An extension is approved by the %(post)s of %(unit)s.")
+        % {"post": PostKind(rule.approver.kind).label, "unit": unit.name if unit else ""},
+        action="cases.decide_extension",
+        obj=case,
+        unit_id=case.owner_id,
+    )
+
+
+@records_refusals
+def decide_extension(actor: Actor, extension: Extension, *, approve: bool, reason: str = "") -> Extension:
+    standing = _approver_standing(actor, extension)
+    if extension.state != ExtensionState.REQUESTED:
+        raise ValidationError(_("This extension is already decided."))
+    with transaction.atomic():
+        case = Case.objects.select_for_update().get(pk=extension.case_id)
+        extension.state = ExtensionState.APPROVED if approve else ExtensionState.REFUSED
+        extension.decided_by, extension.decided_at = actor.user, timezone.now()
+        extension.save(update_fields=["state", "decided_by", "decided_at"])
+        before = case.due_date
+        if approve:
+            case.extended_days += extension.days
+            case.save(update_fields=["extended_days"])
+            clock.recompute(case)
+        append(
+            actor.acting_as(standing),
+            "cases.decide_extension",
+            case,
+            reason=reason,
+            changes={
+                "extension": (ExtensionState.REQUESTED, extension.state),
+                "due_date": (before, case.due_date),
+            },
+        )
+    return extension
+
+
+@records_refusals
+def withdraw_case(actor: Actor, case: Case, *, reason: str) -> Case:
+    """The applicant withdraws the application; recorded by a clerk of the unit that accepted it."""
+    if not reason.strip():
+        raise ValidationError({"reason": _("Record the applicant's reason for withdrawing.")})
+    standing = _intake_standing(actor, case.intake or case.owner, case.definition)
+    with transaction.atomic():
+        locked = Case.objects.select_for_update().get(pk=case.pk)
+        if not locked.is_open:
+            raise ValidationError(_("This case is concluded."))
+        cancelled = list(locked.steps.filter(state=StepState.ACTIVE).values_list("node_id", flat=True))
+        locked.steps.filter(state=StepState.ACTIVE).update(
+            state=StepState.CANCELLED, completed_at=timezone.now()
+        )
+        before = locked.state
+        locked.state, locked.completed_at = CaseState.WITHDRAWN, timezone.now()
+        locked.save(update_fields=["state", "completed_at"])
+        append(
+            actor.acting_as(standing),
+            "cases.withdraw",
+            locked,
+            reason=reason,
+            changes={"state": (before, CaseState.WITHDRAWN)},
+            detail={"cancelled": cancelled},
+        )
+    case.refresh_from_db()
+    return case

@@ -1,0 +1,40 @@
+"""A case's clock: due dates in working days, stopped by suspensions (行政许可法 §45)."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.utils import timezone
+
+from sunlight.calendars.workdays import DueDate, add_workdays
+from sunlight.cases.models import Case, Step, StepState
+
+
+def suspended_intervals(case: Case) -> list[tuple[dt.date, dt.date]]:
+    """Date ranges during which the clock stood still; an open suspension runs to today and on."""
+    far = timezone.localdate() + dt.timedelta(days=3660)
+    intervals = [(s.started_on, s.ended_on or far) for s in case.suspensions.all()]
+    return [(start, end) for start, end in intervals if end >= start]
+
+
+def case_due(case: Case) -> DueDate:
+    limit = case.definition.total_limit + case.extended_days
+    return add_workdays(timezone.localdate(case.started_at), limit, suspended=suspended_intervals(case))
+
+
+def step_due(case: Case, activated: dt.datetime, limit: int) -> DueDate:
+    return add_workdays(timezone.localdate(activated), limit, suspended=suspended_intervals(case))
+
+
+def recompute(case: Case) -> None:
+    """Recompute the due dates of a case and its active steps (after a suspension, an extension,
+    or a calendar year being loaded). The caller holds the transaction and writes the ledger."""
+    due = case_due(case)
+    case.due_date, case.due_provisional = due.date, due.provisional
+    case.save(update_fields=["due_date", "due_provisional"])
+    for step in case.steps.filter(state=StepState.ACTIVE):
+        step_date = step_due(case, step.activated_at, step.limit)
+        if (step.due_date, step.due_provisional) != (step_date.date, step_date.provisional):
+            Step.objects.filter(pk=step.pk).update(
+                due_date=step_date.date, due_provisional=step_date.provisional
+            )

@@ -1,0 +1,150 @@
+"""Walking a case along its process graph: which steps open when one closes.
+
+State is plain rows: an active Step per open task, a JoinArrival per branch waiting at a
+parallel join. Called inside the action's transaction, with the case row locked.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from sunlight.cases import clock
+from sunlight.cases.models import Case, CaseState, JoinArrival, Step, StepState
+from sunlight.processes.definition import Definition, Node, compile_condition
+from sunlight.processes.posts import candidate_posts, resolve_unit
+
+OUTCOME_STATE = {
+    "approved": CaseState.APPROVED,
+    "refused": CaseState.REFUSED,
+    "withdrawn": CaseState.WITHDRAWN,
+}
+
+
+@dataclass
+class Advance:
+    """What one move along the graph did, for the action's ledger leaf."""
+
+    opened: list[Step] = field(default_factory=list)
+    concluded: str = ""
+    cancelled: list[Step] = field(default_factory=list)
+
+    def as_detail(self) -> dict[str, Any]:
+        return {
+            "opened": [f"{s.node_id}#{s.iteration}" for s in self.opened],
+            "concluded": self.concluded,
+            "cancelled": [f"{s.node_id}#{s.iteration}" for s in self.cancelled],
+        }
+
+
+class DefinitionFault(ValidationError):
+    """The running definition cannot go on (no condition holds, no post can take a step)."""
+
+
+def begin(case: Case, graph: Definition) -> Advance:
+    advance = Advance()
+    for flow in graph.outgoing(graph.start.id):
+        _enter(case, graph, flow.target, graph.start.id, {"data": case.data}, advance)
+    return advance
+
+
+def after(case: Case, graph: Definition, step: Step, context: dict[str, Any]) -> Advance:
+    advance = Advance()
+    for flow in graph.outgoing(step.node_id):
+        _enter(case, graph, flow.target, step.node_id, context, advance)
+    return advance
+
+
+def _enter(
+    case: Case, graph: Definition, node_id: str, source_id: str, context: dict[str, Any], advance: Advance
+) -> None:
+    if advance.concluded:
+        return
+    node = graph.node(node_id)
+    if node.type == "task":
+        advance.opened.append(open_step(case, graph, node))
+    elif node.type == "exclusive":
+        target = _choose(graph, node, context)
+        _enter(case, graph, target, node.id, context, advance)
+    elif node.type == "parallel":
+        incoming = graph.incoming(node.id)
+        if len(incoming) >= 2:
+            JoinArrival.objects.get_or_create(case=case, gateway_id=node.id, source_id=source_id)
+            arrived = set(
+                JoinArrival.objects.filter(case=case, gateway_id=node.id).values_list("source_id", flat=True)
+            )
+            if not {f.source for f in incoming} <= arrived:
+                return  # wait for the other branches
+            # Cleared so that the join works again if a loop brings the case back here.
+            JoinArrival.objects.filter(case=case, gateway_id=node.id).delete()
+        for flow in graph.outgoing(node.id):
+            _enter(case, graph, flow.target, node.id, context, advance)
+    elif node.type == "end":
+        _reach_end(case, node, advance)
+
+
+def _choose(graph: Definition, node: Node, context: dict[str, Any]) -> str:
+    default = None
+    for flow in graph.outgoing(node.id):
+        if flow.default:
+            default = flow.target
+            continue
+        try:
+            if compile_condition(flow.when).execute(context) is True:
+                return flow.target
+        except (ValueError, RuntimeError, TypeError, KeyError):
+            # A condition on a field this case does not have is simply false.
+            continue
+    if default is None:
+        raise DefinitionFault(
+            _("No route out of %(n)s fits this case; the process definition needs a default route.")
+            % {"n": node.name or node.id}
+        )
+    return default
+
+
+def open_step(case: Case, graph: Definition, node: Node) -> Step:
+    assert node.post is not None
+    unit = resolve_unit(node.post, case.owner, case.intake)
+    posts = list(candidate_posts(node.post, unit)) if unit is not None else []
+    if unit is None or not posts:
+        raise DefinitionFault(
+            _("No post can take the step %(n)s in %(u)s.")
+            % {"n": node.name, "u": unit.name if unit else node.post.org}
+        )
+    now = timezone.now()
+    due = clock.step_due(case, now, node.limit)
+    iteration = Step.objects.filter(case=case, node_id=node.id).count() + 1
+    step = Step.objects.create(
+        case=case,
+        node_id=node.id,
+        iteration=iteration,
+        name=node.name,
+        stage_name=graph.stage_name(node.stage),
+        unit=unit,
+        limit=node.limit,
+        activated_at=now,
+        due_date=due.date,
+        due_provisional=due.provisional,
+    )
+    step.posts.set(posts)
+    return step
+
+
+def _reach_end(case: Case, node: Node, advance: Advance) -> None:
+    outcome = node.outcome or "approved"
+    still_active = list(case.steps.filter(state=StepState.ACTIVE))
+    if still_active and outcome == "approved":
+        return  # other branches are still running; the last one to arrive concludes
+    for step in still_active:
+        # A refusal or withdrawal ends the whole case: open steps elsewhere are cancelled.
+        Step.objects.filter(pk=step.pk).update(state=StepState.CANCELLED, completed_at=timezone.now())
+        advance.cancelled.append(step)
+    case.state = OUTCOME_STATE[outcome]
+    case.completed_at = timezone.now()
+    case.save(update_fields=["state", "completed_at"])
+    advance.concluded = outcome
