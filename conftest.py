@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import tempfile
 
 import pytest
 
@@ -21,6 +22,9 @@ def _test_ledger_key() -> str:
 
 
 os.environ["LEDGER_KEY"] = _test_ledger_key()
+# Seal keys and uploaded files of a test process stay in its own temporary directory.
+os.environ["SEAL_DIR"] = tempfile.mkdtemp(prefix="sunlight-seals-")
+os.environ["MEDIA_ROOT"] = tempfile.mkdtemp(prefix="sunlight-media-")
 
 
 @pytest.hookimpl(trylast=True)

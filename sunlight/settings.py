@@ -66,6 +66,7 @@ INSTALLED_APPS = [
     "sunlight.cases",
     "sunlight.checkpoints",
     "sunlight.funds",
+    "sunlight.documents",
     "sunlight.supervision",
     "sunlight.portal",
 ]
@@ -206,6 +207,8 @@ LEDGER_CHECKPOINT_SECONDS = envint("LEDGER_CHECKPOINT_SECONDS", 300, minimum=1)
 LEDGER_VERIFY_SECONDS = envint("LEDGER_VERIFY_SECONDS", 3600, minimum=10)
 
 DELEGATION_MAX_DAYS = envint("DELEGATION_MAX_DAYS", 90, minimum=1)
+SEAL_DIR = Path(os.environ.get("SEAL_DIR") or VAR_DIR / "seals")
+SEAL_KEYS_REQUIRED = envbool("SEAL_KEYS_REQUIRED", False)
 TIMERS_INTERVAL_SECONDS = envint("TIMERS_INTERVAL_SECONDS", 10, minimum=1)
 
 LOGGING = {

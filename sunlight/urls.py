@@ -18,6 +18,7 @@ urlpatterns = [
     path("cases/", include("sunlight.cases.urls")),
     path("checkpoints/", include("sunlight.checkpoints.urls")),
     path("funds/", include("sunlight.funds.urls")),
+    path("documents/", include("sunlight.documents.urls")),
     path("", include("sunlight.orgs.urls")),
     path("api/v1/", api.urls),
 ]

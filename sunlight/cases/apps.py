@@ -6,3 +6,9 @@ class CasesConfig(AppConfig):
     name = "sunlight.cases"
     label = "cases"
     verbose_name = _("Cases")
+
+    def ready(self) -> None:
+        from sunlight.calendars.workdays import on_year_loaded
+        from sunlight.cases.timers import recompute_provisional
+
+        on_year_loaded(recompute_provisional)

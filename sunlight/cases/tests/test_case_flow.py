@@ -114,7 +114,9 @@ class CaseFlowTests(Personas):
         wrong_number = self.client.post(url, {"number": "CZJ-2026-999999", "code": code}).content
         self.assertNotIn(b"query-result", wrong_code)
         # Identical pages but for the CSRF token.
-        self.assertEqual(wrong_code.split(b"csrfmiddlewaretoken")[0], wrong_number.split(b"csrfmiddlewaretoken")[0])
+        self.assertEqual(
+            wrong_code.split(b"csrfmiddlewaretoken")[0], wrong_number.split(b"csrfmiddlewaretoken")[0]
+        )
 
 
 @time_machine.travel(MONDAY, tick=False)

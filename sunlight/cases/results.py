@@ -1,0 +1,48 @@
+"""The result document of a concluded case (S11): a decision sealed by the unit, verifiable by QR."""
+
+from __future__ import annotations
+
+from django.utils import timezone
+
+from sunlight.cases.models import Case, CaseState, Decision
+from sunlight.documents.actions import issue
+from sunlight.documents.models import Document, DocumentKind
+from sunlight.ledger.actor import Actor
+
+
+def issue_result(actor: Actor, case: Case) -> Document | None:
+    """Seal the decision of an approved or refused case, inside the concluding transaction."""
+    if case.state not in (CaseState.APPROVED, CaseState.REFUSED):
+        return None
+    approved = case.state == CaseState.APPROVED
+    decided = case.steps.filter(decision__in=Decision.values).order_by("-completed_at").first()
+    reasons = decided.reason if decided is not None else ""
+    fields = [
+        ("办件编号", case.number),
+        ("申请人", case.applicant.name),
+        ("申请事项", case.subject),
+        ("受理日期", timezone.localtime(case.started_at).strftime("%Y年%m月%d日")),
+    ]
+    if approved:
+        title = f"准予{case.definition.name}决定书"
+        body = (
+            f"经审查，你（单位）提出的{case.subject}申请符合法定条件、标准，"
+            "根据《中华人民共和国行政许可法》第三十八条第一款的规定，决定准予。"
+        )
+    else:
+        title = f"不予{case.definition.name}决定书"
+        fields.append(("不予准予的理由", reasons or "—"))
+        body = (
+            f"经审查，你（单位）提出的{case.subject}申请不符合法定条件、标准，"
+            "根据《中华人民共和国行政许可法》第三十八条第二款的规定，决定不予准予。"
+            "如不服本决定，可在收到本决定书之日起六十日内依法申请行政复议，或者在六个月内依法提起行政诉讼。"
+        )
+    return issue(
+        actor,
+        kind=DocumentKind.APPROVAL if approved else DocumentKind.REFUSAL,
+        title=title,
+        issuer=case.owner,
+        subject=case,
+        fields=fields,
+        body=body,
+    )
