@@ -15,7 +15,7 @@ from sunlight.ledger.actor import Actor
 log = logging.getLogger("sunlight.cases")
 
 
-def recompute_provisional(year: int) -> int:
+def recompute_provisional(year: int) -> None:
     """Open cases whose due dates were provisional (a year without a calendar) get final ones."""
     provisional = (
         Case.objects.open()
@@ -40,4 +40,3 @@ def recompute_provisional(year: int) -> int:
             )
         count += 1
     log.info("recomputed the due dates of %d cases after the %d calendar was loaded", count, year)
-    return count

@@ -10,13 +10,14 @@ from urllib.parse import urlencode
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.http.response import HttpResponseBase
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from sunlight.orgs.authority import roles_of
 from sunlight.orgs.models import ROLES_NEEDING_SECOND_FACTOR, Role
 
-V = TypeVar("V", bound=Callable[..., HttpResponse])
+V = TypeVar("V", bound=Callable[..., HttpResponseBase])
 
 
 def request_roles(request: HttpRequest) -> set[Role]:
@@ -43,7 +44,7 @@ def role_required(*roles: Role) -> Callable[[V], V]:
 
     def decorator(view: V) -> V:
         @functools.wraps(view)
-        def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
             if not request.user.is_authenticated:
                 return redirect_to_login(request.get_full_path())
             held = request_roles(request) & set(roles)
