@@ -27,7 +27,12 @@ class ConcurrentCompletionTests(TransactionTestCase):
             outcomes: list[str] = []
             barrier = threading.Barrier(2)
 
-            def complete(user_pk: int) -> None:
+            def complete(
+                user_pk: int,
+                step: Step = step,
+                barrier: threading.Barrier = barrier,
+                outcomes: list[str] = outcomes,
+            ) -> None:
                 from sunlight.accounts.models import User
 
                 try:

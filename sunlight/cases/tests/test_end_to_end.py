@@ -16,7 +16,9 @@ from sunlight.cases import actions
 from sunlight.cases.models import CaseState, Step
 from sunlight.cases.tests.factories import APPLICANT
 from sunlight.documents.models import Document
-from sunlight.orgs.models import OrgKind, PostKind
+from sunlight.accounts.models import User
+from sunlight.orgs.models import Organisation, OrgKind, PostKind
+from sunlight.processes.models import ProcessDefinition
 from sunlight.processes import actions as process_actions
 from sunlight.test import Personas, assign, make_office, make_person, make_post, make_unit, system
 
@@ -119,6 +121,10 @@ def at(day: str, hour: int = 10) -> time_machine.travel:
 
 
 class FourStageCaseTests(Personas):
+    township: Organisation
+    township_clerk: User
+    definition: ProcessDefinition
+
     @classmethod
     def setUpTestData(cls) -> None:
         super().setUpTestData()
