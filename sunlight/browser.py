@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import shutil
-from typing import Any, ClassVar
+from typing import ClassVar
 
 import pytest
 from django.contrib.staticfiles.testing import StaticLiveServerTestCase
 from playwright.sync_api import Browser, Page, Playwright, sync_playwright
 
-from sunlight.test import PASSWORD, create_personas
+from sunlight.test import PASSWORD, PersonaFields, create_personas
 
 # Chromium as the machine's own package runs it headless: no sandbox as root, and no
 # background networking, which this closed network refuses.
@@ -34,7 +34,7 @@ def chromium_path() -> str:
 
 
 @pytest.mark.browser
-class BrowserTestCase(StaticLiveServerTestCase):
+class BrowserTestCase(PersonaFields, StaticLiveServerTestCase):
     """A live server with the shared personas, and one Chromium for the whole class."""
 
     playwright: ClassVar[Playwright]
@@ -71,6 +71,3 @@ class BrowserTestCase(StaticLiveServerTestCase):
         self.page.fill("input[name=username]", username)
         self.page.fill("input[name=password]", password)
         self.page.click("main button[type=submit]")
-
-    def __getattr__(self, name: str) -> Any:  # personas set by create_personas
-        raise AttributeError(name)

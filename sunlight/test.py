@@ -137,8 +137,8 @@ def create_personas(cls: Any) -> None:
         assign(person, post)
 
 
-class Personas(TestCase):
-    """A small district and one person per persona; see the module docstring."""
+class PersonaFields:
+    """The attributes `create_personas` sets, for the type checker."""
 
     clerk: User
     chief: User
@@ -160,6 +160,10 @@ class Personas(TestCase):
     inspector_post: Post
     admin_post: Post
     water_window_post: Post
+
+
+class Personas(PersonaFields, TestCase):
+    """A small district and one person per persona; see the module docstring."""
 
     @classmethod
     def setUpTestData(cls) -> None:

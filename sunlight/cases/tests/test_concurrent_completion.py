@@ -12,11 +12,11 @@ from sunlight.cases.models import Step, StepState
 from sunlight.cases.tests.factories import published, start
 from sunlight.ledger.actor import Actor
 from sunlight.processes.models import ProcessDefinition
-from sunlight.test import assign, create_personas, make_person
+from sunlight.test import PersonaFields, assign, create_personas, make_person
 
 
 @unittest.skipUnless(connection.vendor == "postgresql", "concurrent transactions need PostgreSQL")
-class ConcurrentCompletionTests(TransactionTestCase):
+class ConcurrentCompletionTests(PersonaFields, TransactionTestCase):
     def test_it_lets_exactly_one_of_two_simultaneous_completions_succeed(self) -> None:
         create_personas(self)
         second_clerk = make_person("clerk2", "谭丽")

@@ -9,6 +9,7 @@ from typing import Any
 
 import time_machine
 
+from sunlight.accounts.models import User
 from sunlight.alarms.models import Alarm, AlarmKind
 from sunlight.calendars.actions import DayEntry, enter_arrangement
 from sunlight.calendars.models import DayKind
@@ -16,10 +17,9 @@ from sunlight.cases import actions
 from sunlight.cases.models import CaseState, Step
 from sunlight.cases.tests.factories import APPLICANT
 from sunlight.documents.models import Document
-from sunlight.accounts.models import User
 from sunlight.orgs.models import Organisation, OrgKind, PostKind
-from sunlight.processes.models import ProcessDefinition
 from sunlight.processes import actions as process_actions
+from sunlight.processes.models import ProcessDefinition
 from sunlight.test import Personas, assign, make_office, make_person, make_post, make_unit, system
 
 SHANGHAI = dt.timezone(dt.timedelta(hours=8))
