@@ -6,7 +6,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
-.PHONY: demo test lint types migrations-check messages messages-check test-sqlite test-postgres test-browser system clean
+.PHONY: bench demo test lint types migrations-check messages messages-check test-sqlite test-postgres test-browser system clean
 
 $(STAMP): requirements.txt requirements-dev.txt
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -42,7 +42,12 @@ test-postgres: $(STAMP) system
 test-browser: $(STAMP) system
 	$(VENV)/bin/pytest -m browser
 
+bench: $(STAMP)
+	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements-bench.txt
+	$(PY) bench/run_all.py
+
 system:
+
 	scripts/ensure-system
 
 clean:

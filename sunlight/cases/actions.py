@@ -20,7 +20,7 @@ from django.utils.translation import gettext as _
 
 from sunlight.accounts.models import User
 from sunlight.calendars.workdays import add_workdays
-from sunlight.cases import clock, engine, results
+from sunlight.cases import clock, engine
 from sunlight.cases.models import (
     Applicant,
     Case,
@@ -278,7 +278,6 @@ def complete_step(
         case.data = {**case.data, **values, step.node_id: {**values, "decision": decision}}
         case.save(update_fields=["data"])
         advance = engine.after(case, graph, step, {"form": values, "data": case.data, "decision": decision})
-        document = results.issue_result(actor.acting_as(standing), case) if advance.concluded else None
         append(
             actor.acting_as(standing),
             "cases.complete_step",
@@ -289,7 +288,6 @@ def complete_step(
             detail={
                 "step": f"{step.node_id}#{step.iteration}",
                 "late": step.due_date < timezone.localdate(now),
-                "result_document": document.number if document else None,
                 **advance.as_detail(),
                 **checked,
             },

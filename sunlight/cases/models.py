@@ -100,6 +100,16 @@ class Case(models.Model):
     extended_days = models.PositiveIntegerField(_("extended by (working days)"), default=0)
     completed_at = models.DateTimeField(_("concluded at"), null=True, blank=True)
     data = models.JSONField(_("case data"), default=dict, blank=True)
+    # The sealed decision, issued by the timer loop right after the case concludes (signing a
+    # PDF takes a quarter of a second: it stays out of the person's request).
+    result_document = models.OneToOneField(
+        "documents.Document",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("result document"),
+    )
     acknowledged_risks = models.JSONField(default=list, blank=True)
 
     objects = CaseQuerySet.as_manager()
@@ -113,6 +123,11 @@ class Case(models.Model):
             # The case-level timers: open cases by due date, and nothing else in the index.
             models.Index(
                 fields=["due_date"], name="cases_open_due", condition=Q(state__in=["running", "suspended"])
+            ),
+            models.Index(
+                fields=["completed_at"],
+                name="cases_result_pending",
+                condition=Q(state__in=["approved", "refused"], result_document__isnull=True),
             ),
         ]
 

@@ -1,4 +1,7 @@
-"""The result document of a concluded case (S11): a decision sealed by the unit, verifiable by QR."""
+"""The result document of a concluded case (S11): a decision sealed by the unit, verifiable by QR.
+
+Issued by the timer loop just after the case concludes, in a transaction of its own.
+"""
 
 from __future__ import annotations
 
@@ -11,8 +14,8 @@ from sunlight.ledger.actor import Actor
 
 
 def issue_result(actor: Actor, case: Case) -> Document | None:
-    """Seal the decision of an approved or refused case, inside the concluding transaction."""
-    if case.state not in (CaseState.APPROVED, CaseState.REFUSED):
+    """Seal the decision of an approved or refused case and link it to the case."""
+    if case.state not in (CaseState.APPROVED, CaseState.REFUSED) or case.result_document_id is not None:
         return None
     approved = case.state == CaseState.APPROVED
     decided = case.steps.filter(decision__in=Decision.values).order_by("-completed_at").first()
@@ -37,7 +40,10 @@ def issue_result(actor: Actor, case: Case) -> Document | None:
             "根据《中华人民共和国行政许可法》第三十八条第二款的规定，决定不予准予。"
             "如不服本决定，可在收到本决定书之日起六十日内依法申请行政复议，或者在六个月内依法提起行政诉讼。"
         )
-    return issue(
+    signer = (
+        decided.completed_by.full_name if decided is not None and decided.completed_by else case.owner.name
+    )
+    document = issue(
         actor,
         kind=DocumentKind.APPROVAL if approved else DocumentKind.REFUSAL,
         title=title,
@@ -45,4 +51,8 @@ def issue_result(actor: Actor, case: Case) -> Document | None:
         subject=case,
         fields=fields,
         body=body,
+        signer_name=signer,
     )
+    case.result_document = document
+    case.save(update_fields=["result_document"])
+    return document

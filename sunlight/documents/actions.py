@@ -6,6 +6,7 @@ import hashlib
 import io
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 
 from django.conf import settings
 from django.core.files.base import ContentFile
@@ -33,18 +34,27 @@ def _next_number(issuer: Organisation, kind: str) -> str:
     return f"{prefix}{count + 1:05d}"
 
 
-def sign(pdf: bytes, issuer: Organisation, *, reason: str, signer_name: str) -> bytes:
-    """PAdES signature with the issuer's seal (the e-seal), naming the person who decided."""
-    seal = seals.seal_of(issuer)
-    signer = signers.SimpleSigner(
+@lru_cache(maxsize=256)
+def _signer(code: str, name: str) -> signers.SimpleSigner:
+    # Loading an RSA key checks it, which costs tens of milliseconds: one signer per unit.
+    seal = seals.seal_of(Organisation(code=code, name=name))
+    return signers.SimpleSigner(
         signing_cert=seal.cert,
         signing_key=seal.key,
         cert_registry=SimpleCertificateStore.from_certs([seals.ca_certificate()]),  # type: ignore[no-untyped-call]
     )
+
+
+def sign(pdf: bytes, issuer: Organisation, *, reason: str, signer_name: str) -> bytes:
+    """PAdES signature with the issuer's seal (the e-seal), naming the person who decided."""
+    signer = _signer(issuer.code, issuer.name)
+
     meta = signers.PdfSignatureMetadata(
         field_name="Seal", reason=reason[:100], location=issuer.name, name=signer_name
     )
-    signed: bytes = signers.sign_pdf(IncrementalPdfFileWriter(io.BytesIO(pdf)), meta, signer=signer).getvalue()
+    signed: bytes = signers.sign_pdf(
+        IncrementalPdfFileWriter(io.BytesIO(pdf)), meta, signer=signer
+    ).getvalue()
     return signed
 
 
@@ -57,6 +67,7 @@ def issue(
     subject: Model | tuple[str, str | int],
     fields: Sequence[tuple[str, str]],
     body: str,
+    signer_name: str = "",
 ) -> Document:
     """Render, seal and store a document; part of the caller's transaction, with its leaf."""
     subject_type, subject_id = object_ref(subject)

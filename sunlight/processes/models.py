@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 from django.conf import settings
@@ -22,6 +23,19 @@ class DefinitionState(models.TextChoices):
 
 class ImmutableDefinition(Exception):
     """A published definition was about to be changed: cases are pinned to it."""
+
+
+_GRAPHS: dict[tuple[int, str], Definition] = {}
+
+
+def _published_graph(pk: int, document: dict[str, Any]) -> Definition:
+    # Keyed by the document itself too: a row id alone could name another document after a
+    # database is rebuilt (tests do it all the time).
+    key = (pk, json.dumps(document, sort_keys=True))
+    graph = _GRAPHS.get(key)
+    if graph is None:
+        graph = _GRAPHS[key] = parse(document)
+    return graph
 
 
 class ProcessDefinitionQuerySet(models.QuerySet["ProcessDefinition"]):
@@ -80,4 +94,8 @@ class ProcessDefinition(models.Model):
 
     @cached_property
     def graph(self) -> Definition:
+        # Published versions never change, so their parsed graph is shared by every instance
+        # (each case row loads its own); parsing and schema-checking costs milliseconds.
+        if self.pk is not None and self.state != DefinitionState.DRAFT:
+            return _published_graph(self.pk, self.document)
         return parse(self.document)

@@ -16,6 +16,7 @@ from sunlight.calendars.models import DayKind
 from sunlight.cases import actions
 from sunlight.cases.models import CaseState, Step
 from sunlight.cases.tests.factories import APPLICANT
+from sunlight.cases.timers import issue_results
 from sunlight.documents.models import Document
 from sunlight.orgs.models import Organisation, OrgKind, PostKind
 from sunlight.processes import actions as process_actions
@@ -199,6 +200,7 @@ class FourStageCaseTests(Personas):
             actions.complete_step(self.as_actor(self.clerk), self.step(case, "issue"), values={})
         case.refresh_from_db()
         self.assertEqual(case.state, CaseState.APPROVED)
+        issue_results()
         document = Document.objects.get(subject_id=str(case.pk))
         self.assertIn("准予", document.title)
         self.assertTrue(actions.query_code_matches(case, code))

@@ -6,6 +6,7 @@ from django.urls import reverse
 
 from sunlight.cases import actions
 from sunlight.cases.tests.factories import published, start
+from sunlight.cases.timers import issue_results
 from sunlight.documents.actions import verify
 from sunlight.documents.models import Document, DocumentKind
 from sunlight.test import Personas
@@ -28,7 +29,11 @@ class SealedResultTests(Personas):
         )
         if decision == "approve":
             actions.complete_step(self.as_actor(self.clerk), case.steps.get(node_id="issue"), values={})
-        return Document.objects.get(subject_id=str(case.pk))
+        self.assertEqual(issue_results(), 1)  # the timer loop seals the decision
+        self.assertEqual(issue_results(), 0)  # and only once
+        case.refresh_from_db()
+        assert case.result_document is not None
+        return case.result_document
 
     def test_it_seals_the_decision_of_an_approved_case(self) -> None:
         document = self.conclude("approve")
