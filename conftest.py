@@ -27,7 +27,20 @@ os.environ["SEAL_DIR"] = tempfile.mkdtemp(prefix="sunlight-seals-")
 os.environ["MEDIA_ROOT"] = tempfile.mkdtemp(prefix="sunlight-media-")
 
 
+@pytest.fixture(autouse=True)
+def _fresh_process_caches() -> None:
+    """Each test starts with no lookups cached from another test's (rolled back) rows."""
+    from django.conf import settings
+
+    if settings.configured:
+        from sunlight.processes.posts import forget
+
+        forget()
+
+
+
 @pytest.hookimpl(trylast=True)
+
 def pytest_configure(config: pytest.Config) -> None:
     if not config.pluginmanager.hasplugin("django"):
         return  # pure tests run with -p no:django

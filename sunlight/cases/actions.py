@@ -35,7 +35,7 @@ from sunlight.cases.models import (
 from sunlight.ledger.actions import append
 from sunlight.ledger.actor import Actor
 from sunlight.ledger.refusals import Refused, records_refusals
-from sunlight.orgs.authority import Standing, roles_of, standing_in
+from sunlight.orgs.authority import Standing, roles_of, standing_among, standing_in
 from sunlight.orgs.models import Organisation, Post, PostKind, Role
 from sunlight.processes.models import DefinitionState, ProcessDefinition
 from sunlight.processes.posts import candidate_posts, resolve_unit
@@ -114,11 +114,10 @@ def standing_for_step(actor: Actor, step: Step, action: str = "cases.complete_st
             obj=step.case,
             unit_id=step.unit_id,
         )
+    standing = standing_among(user, list(step.posts.values_list("pk", flat=True)))
+    if standing is not None:
+        return standing
     _refuse_admins_and_inspectors(user, action, step.case, step.unit_id)
-    for post in step.posts.all():
-        standing = standing_in(user, post)
-        if standing is not None:
-            return standing
     names = "、".join(str(p.name) for p in step.posts.all())
     raise Refused(
         _("%(who)s does not hold the post of the step %(step)s (%(posts)s), nor a delegation for it.")
@@ -135,12 +134,13 @@ def _intake_standing(actor: Actor, unit: Organisation, definition: ProcessDefini
         raise Refused(
             _("Only a signed-in person can accept an application."), action="cases.start", obj=definition
         )
+    clerks = list(Post.objects.active().filter(organisation__unit=unit, kind=PostKind.CLERK).values_list("pk", flat=True))
+    standing = standing_among(user, clerks)
+    if standing is not None:
+        return standing
     _refuse_admins_and_inspectors(user, "cases.start", definition, unit.pk)
-    for post in Post.objects.active().filter(organisation__unit=unit, kind=PostKind.CLERK):
-        standing = standing_in(user, post)
-        if standing is not None:
-            return standing
     raise Refused(
+
         _("Applications for this process are accepted by the clerks of %(unit)s.") % {"unit": unit.name},
         action="cases.start",
         obj=definition,
@@ -244,14 +244,17 @@ def complete_step(
 ) -> Step:
     """Complete a step at its post: exactly once, by someone holding the post, through its checkpoints."""
     standing = standing_for_step(actor, step)
-    graph = step.case.definition.graph
-    node = graph.node(step.node_id)
-    if node.decision and decision not in Decision.values:
-        raise ValidationError({"decision": _("Choose to approve or to refuse.")})
     if decision == Decision.REFUSE and not reason.strip():
         raise ValidationError({"reason": _("A refusal must give its reasons (行政许可法 §38).")})
     with transaction.atomic():
-        case = Case.objects.select_for_update().get(pk=step.case_id)
+        case = (
+            Case.objects.select_for_update(of=("self",)).select_related("definition", "owner").get(pk=step.case_id)
+        )
+        step.case = case
+        graph = case.definition.graph
+        node = graph.node(step.node_id)
+        if node.decision and decision not in Decision.values:
+            raise ValidationError({"decision": _("Choose to approve or to refuse.")})
         if case.state == CaseState.SUSPENDED:
             raise ValidationError(_("The clock of this case is suspended; resume it before going on."))
         if case.state != CaseState.RUNNING:
@@ -274,7 +277,10 @@ def complete_step(
             step.refresh_from_db()
             who = step.completed_by.full_name if step.completed_by else _("someone else")
             raise ValidationError(_("This step was already completed by %(who)s.") % {"who": who})
-        step.refresh_from_db()
+        step.state, step.completed_at, step.completed_by = StepState.DONE, now, actor.user
+        step.acted_post, step.delegation, step.decision = standing.post, standing.delegation, decision
+        step.reason, step.form_data = reason.strip(), values
+
         case.data = {**case.data, **values, step.node_id: {**values, "decision": decision}}
         case.save(update_fields=["data"])
         advance = engine.after(case, graph, step, {"form": values, "data": case.data, "decision": decision})

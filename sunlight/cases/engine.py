@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 from sunlight.cases import clock
 from sunlight.cases.models import Case, CaseState, JoinArrival, Step, StepState
 from sunlight.processes.definition import Definition, Node, compile_condition
-from sunlight.processes.posts import candidate_posts, resolve_unit
+from sunlight.processes.posts import candidate_post_ids, resolve_unit
 
 OUTCOME_STATE = {
     "approved": CaseState.APPROVED,
@@ -110,15 +110,17 @@ def _choose(graph: Definition, node: Node, context: dict[str, Any]) -> str:
 def open_step(case: Case, graph: Definition, node: Node) -> Step:
     assert node.post is not None
     unit = resolve_unit(node.post, case.owner, case.intake)
-    posts = list(candidate_posts(node.post, unit)) if unit is not None else []
-    if unit is None or not posts:
+    post_ids = candidate_post_ids(node.post, unit.pk) if unit is not None else []
+    if unit is None or not post_ids:
         raise DefinitionFault(
             _("No post can take the step %(n)s in %(u)s.")
             % {"n": node.name, "u": unit.name if unit else node.post.org}
         )
     now = timezone.now()
     due = clock.step_due(case, now, node.limit)
-    iteration = Step.objects.filter(case=case, node_id=node.id).count() + 1
+    iterations = _iterations(case)
+    iteration = iterations.get(node.id, 0) + 1
+    iterations[node.id] = iteration
     step = Step.objects.create(
         case=case,
         node_id=node.id,
@@ -131,8 +133,21 @@ def open_step(case: Case, graph: Definition, node: Node) -> Step:
         due_date=due.date,
         due_provisional=due.provisional,
     )
-    step.posts.set(posts)
+    # One INSERT for the step's posts (the related manager's set() would read them first).
+    Step.posts.through.objects.bulk_create([Step.posts.through(step_id=step.pk, post_id=p) for p in post_ids])
     return step
+
+
+def _iterations(case: Case) -> dict[str, int]:
+    """How many times each node already ran in this case; read once per action, then kept up."""
+    cached: dict[str, int] | None = getattr(case, "_iterations", None)
+    if cached is None:
+        cached = {}
+        for node_id in Step.objects.filter(case=case).values_list("node_id", flat=True):
+            cached[node_id] = cached.get(node_id, 0) + 1
+        case._iterations = cached  # type: ignore[attr-defined]
+    return cached
+
 
 
 def _reach_end(case: Case, node: Node, advance: Advance) -> None:

@@ -89,11 +89,15 @@ def _load_or_create(stem: str, build: object) -> tuple[rsa.RSAPrivateKey, x509.C
     return key, cert
 
 
+# Seals are valid from the platform's start, so documents dated by a replayed demo history (or
+# a test's frozen clock) still verify; they expire as usual.
+VALID_FROM = dt.datetime(2016, 1, 1, tzinfo=dt.UTC)
+
+
 def _validity(builder: x509.CertificateBuilder, years: int) -> x509.CertificateBuilder:
     now = dt.datetime.now(dt.UTC)
-    return builder.not_valid_before(now - dt.timedelta(days=1)).not_valid_after(
-        now + dt.timedelta(days=365 * years)
-    )
+    return builder.not_valid_before(VALID_FROM).not_valid_after(now + dt.timedelta(days=365 * years))
+
 
 
 @lru_cache(maxsize=1)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -38,6 +38,21 @@ _ABBR = re.compile(r"^[A-Z]{2,8}$")
 # A delegation may start a little before the request reaches us (clock skew of the browser),
 # never earlier: the server's clock is the only clock.
 _BACKDATE_TOLERANCE = dt.timedelta(minutes=5)
+
+
+# Called after organisations or posts change (other apps keep short-lived lookups of them).
+_structure_listeners: list[Callable[[], None]] = []
+
+
+def on_structure_change(listener: Callable[[], None]) -> None:
+    if listener not in _structure_listeners:
+        _structure_listeners.append(listener)
+
+
+def _structure_changed() -> None:
+    for listener in _structure_listeners:
+        transaction.on_commit(listener)
+        listener()
 
 
 def require_admin(actor: Actor, action: str, obj: Model | tuple[str, str]) -> None:
@@ -134,6 +149,7 @@ def create_organisation(
             changes={f: (None, getattr(org, f)) for f in ("code", "name", "kind", "abbr")}
             | {"parent": (None, parent.code if parent else None)},
         )
+    _structure_changed()
     return org
 
 
@@ -153,6 +169,7 @@ def update_organisation(
     with transaction.atomic():
         org.save(update_fields=list(changes))
         append(actor, "orgs.update_organisation", org, changes=changes, reason=reason)
+    _structure_changed()
     return org
 
 
@@ -202,6 +219,7 @@ def create_post(
                 "jurisdiction": (None, sorted(u.code for u in units)),
             },
         )
+    _structure_changed()
     return post
 
 

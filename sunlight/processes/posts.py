@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+import time
+from collections.abc import Callable
+
 from django.db.models import QuerySet
+
 from django.utils.translation import gettext as _
 
 from sunlight.orgs.models import Organisation, OrgKind, Post, PostKind
@@ -11,12 +15,47 @@ from sunlight.processes.definition import Definition, PostRef
 TOWNSHIP_KINDS = (OrgKind.TOWNSHIP, OrgKind.SUBDISTRICT)
 
 
+# Units and posts change rarely (an administrator's action) while steps open all day: lookups
+# are kept for a short while per process. A step is still only done by someone holding the post
+# when it is done, checked against the assignments of that moment.
+CACHE_SECONDS = 30.0
+_cache: dict[tuple[object, ...], tuple[float, object]] = {}
+
+
+def _cached(key: tuple[object, ...], load: Callable[[], object]) -> object:
+    now = time.monotonic()
+    hit = _cache.get(key)
+    if hit is not None and hit[0] > now:
+        return hit[1]
+    value = load()
+    _cache[key] = (now + CACHE_SECONDS, value)
+    return value
+
+
+def forget() -> None:
+    """Drop cached lookups (after an organisation or post changes, and between tests)."""
+    _cache.clear()
+
+
 def resolve_unit(ref: PostRef, owner: Organisation, intake: Organisation | None) -> Organisation | None:
     if ref.org == "owner":
         return owner
     if ref.org == "intake":
         return intake or owner
-    return Organisation.objects.units().filter(abbr=ref.org).first()
+    found = _cached(("unit", ref.org), lambda: Organisation.objects.units().filter(abbr=ref.org).first())
+    return found if isinstance(found, Organisation) else None
+
+
+def candidate_post_ids(ref: PostRef, unit_id: int) -> list[int]:
+    def load() -> list[int]:
+        posts = Post.objects.active().filter(organisation__unit_id=unit_id, kind=ref.kind)
+        if ref.office:
+            posts = posts.filter(organisation__name=ref.office)
+        return list(posts.order_by("pk").values_list("pk", flat=True))
+
+    ids = _cached(("posts", unit_id, ref.kind, ref.office), load)
+    return list(ids) if isinstance(ids, list) else []
+
 
 
 def candidate_posts(ref: PostRef, unit: Organisation) -> QuerySet[Post]:
