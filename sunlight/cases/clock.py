@@ -11,10 +11,19 @@ from sunlight.cases.models import Case, Step, StepState
 
 
 def suspended_intervals(case: Case) -> list[tuple[dt.date, dt.date]]:
-    """Date ranges during which the clock stood still; an open suspension runs to today and on."""
+    """Date ranges during which the clock stood still; an open suspension runs to today and on.
+
+    Read once per case object: an action that opens several steps asks several times.
+    Suspending and resuming reload the case, so a new object reads them afresh.
+    """
+    cached: list[tuple[dt.date, dt.date]] | None = getattr(case, "_suspended", None)
+    if cached is not None:
+        return cached
     far = timezone.localdate() + dt.timedelta(days=3660)
     intervals = [(s.started_on, s.ended_on or far) for s in case.suspensions.all()]
-    return [(start, end) for start, end in intervals if end >= start]
+    case._suspended = [(start, end) for start, end in intervals if end >= start]  # type: ignore[attr-defined]
+    return list(case._suspended)  # type: ignore[attr-defined]
+
 
 
 def case_due(case: Case) -> DueDate:
