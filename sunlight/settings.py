@@ -67,6 +67,10 @@ INSTALLED_APPS = [
     "sunlight.checkpoints",
     "sunlight.funds",
     "sunlight.documents",
+    "sunlight.notifications",
+    "sunlight.ratings",
+    "sunlight.reports",
+
     "sunlight.supervision",
     "sunlight.portal",
 ]

@@ -19,6 +19,11 @@ urlpatterns = [
     path("checkpoints/", include("sunlight.checkpoints.urls")),
     path("funds/", include("sunlight.funds.urls")),
     path("documents/", include("sunlight.documents.urls")),
+    path("notifications/", include("sunlight.notifications.urls")),
+    path("ratings/", include("sunlight.ratings.urls")),
+    path("reports/", include("sunlight.reports.urls")),
+    path("portal/", include("sunlight.portal.urls")),
+
     path("", include("sunlight.orgs.urls")),
     path("api/v1/", api.urls),
 ]

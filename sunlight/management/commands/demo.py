@@ -17,7 +17,11 @@ from django.core.management.base import BaseCommand, CommandParser
 from sunlight.orgs import demo as orgs_demo
 
 # Each app's demo module has `load()`; they run in this order, skipped when already loaded.
-DEMO_APPS = ("orgs", "calendars", "powers", "risks", "processes", "cases", "checkpoints", "funds", "alarms")
+DEMO_APPS = (
+    "orgs", "calendars", "powers", "risks", "processes", "cases", "checkpoints", "funds",
+    "alarms", "supervision", "notifications", "ratings", "reports",
+)
+
 
 
 class Command(BaseCommand):
