@@ -87,16 +87,8 @@ def install_error_handlers(api: NinjaAPI) -> None:
 
 # Apps whose `api.py` defines a `router`, mounted in this order.
 API_APPS = (
-    "orgs",
-    "ledger",
-    "alarms",
-    "calendars",
-    "powers",
-    "risks",
-    "processes",
-    "cases",
-    "checkpoints",
-    "funds",
+    *("orgs", "ledger", "alarms", "calendars", "powers", "risks", "processes", "cases", "checkpoints", "funds"),
+    *("documents", "notifications", "ratings", "reports", "portal", "supervision"),
 )
 
 
