@@ -12,16 +12,21 @@ import base64
 import binascii
 import datetime as dt
 import logging
+import math
+import multiprocessing
+import os
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 
-from django.db import connection, transaction
+from django.conf import settings
+from django.db import connection, connections, transaction
+from django.db.models import Max
 from django.utils import timezone
 
 from sunlight.ledger import merkle
 from sunlight.ledger.actions import DbNodeStore
 from sunlight.ledger.keys import trusted_public_keys
-from sunlight.ledger.models import Checkpoint, Head, Verification, VerificationOutcome
+from sunlight.ledger.models import Checkpoint, Head, Leaf, Verification, VerificationOutcome
 from sunlight.lib import signing
 
 CHUNK = 5000
@@ -71,8 +76,11 @@ class Frontier:
         self.stack: list[tuple[int, bytes]] = []  # (leaf count, hash), sizes strictly decreasing
 
     def append(self, leaf_hash: bytes) -> None:
+        self.push(1, leaf_hash)
+
+    def push(self, size: int, digest: bytes) -> None:
+        """Add a perfect subtree of `size` leaves, merging equal neighbours."""
         stack = self.stack
-        size, digest = 1, leaf_hash
         while stack and stack[-1][0] == size:
             left_size, left = stack.pop()
             size, digest = left_size + size, _node(b"\x01" + left + digest)
@@ -101,19 +109,22 @@ def _signature_ok(checkpoint: Checkpoint, keys: dict[str, tuple[str, bytes]]) ->
     return suite == checkpoint.suite and signing.verify(suite, public, message, signature)
 
 
-def _leaves() -> Iterator[tuple[int, str, bytes | memoryview, bytes | memoryview | None]]:
-    """(seq, data, stored leaf hash, stored level-0 node hash) in sequence order.
+def _leaves(
+    start: int, stop: int | None
+) -> Iterator[tuple[int, str, bytes | memoryview, bytes | memoryview | None]]:
+    """(seq, data, stored leaf hash, stored level-0 node hash) for start <= seq < stop, in order.
 
     Keyset pagination on the primary key: each chunk is one indexed range scan joined to the
     node table's (level, index) unique index. Raw SQL: this loop is the verification's cost.
     """
     index = connection.ops.quote_name("index")
+    bound = "" if stop is None else f" AND l.seq < {int(stop)}"
     sql = (
         f"SELECT l.seq, l.data, l.leaf_hash, n.hash FROM ledger_leaf l "  # noqa: S608
         f"LEFT JOIN ledger_node n ON n.level = 0 AND n.{index} = l.seq "
-        f"WHERE l.seq > %s ORDER BY l.seq LIMIT {CHUNK}"
+        f"WHERE l.seq > %s{bound} ORDER BY l.seq LIMIT {CHUNK}"
     )
-    after = -1
+    after = start - 1
     with connection.cursor() as cursor:
         while True:
             cursor.execute(sql, [after])
@@ -135,6 +146,93 @@ def _recorded_seq(data: str) -> int | None:
     return int(digits) if digits.isdigit() else None
 
 
+@dataclass
+class Scan:
+    """One range of leaves, hashed: its problems, and its perfect subtrees at checkpoint sizes."""
+
+    start: int
+    next_seq: int = 0
+    problems: list[Problem] = field(default_factory=list)
+    snapshots: dict[int, list[tuple[int, bytes]]] = field(default_factory=dict)
+    stack: list[tuple[int, bytes]] = field(default_factory=list)
+    complete: bool = True
+
+
+def scan(start: int, stop: int | None, checkpoint_sizes: list[int]) -> Scan:
+    """Hash the leaves start <= seq < stop as a subtree of its own (start is 0 or a multiple of
+    a power of two at least as large as the range, so the pieces compose into the whole tree)."""
+    result = Scan(start=start, next_seq=start)
+    frontier = Frontier()
+    sizes = set(checkpoint_sizes)
+    leaf_prefix = b"\x00"
+    hash_leaf = merkle.sm3
+    expected = start
+    for seq, data, stored_hash, stored_node in _leaves(start, stop):
+        if seq != expected:
+            result.problems.append(Problem(expected, f"leaf {expected} is missing (the next leaf is {seq})"))
+            result.complete = False
+            break
+        computed = hash_leaf(leaf_prefix + data.encode("utf-8"))
+        if computed != stored_hash:
+            result.problems.append(Problem(seq, f"leaf {seq}: its content does not match its recorded hash"))
+        elif stored_node != computed:
+            result.problems.append(Problem(seq, f"leaf {seq}: its hash does not match the Merkle tree"))
+        # Fast path: canonical JSON puts the top-level "seq" right before "time".
+        if f'"seq":{seq},"time"' not in data:
+            recorded = _recorded_seq(data)
+            if recorded != seq:
+                result.problems.append(Problem(seq, f"leaf {seq}: it records sequence number {recorded}"))
+        frontier.append(computed)
+        expected += 1
+        if expected in sizes:
+            result.snapshots[expected] = list(frontier.stack)
+        if len(result.problems) >= 20:
+            result.complete = False
+            break
+    if stop is not None and expected < stop and result.complete:
+        result.problems.append(Problem(expected, f"leaf {expected} is missing"))
+        result.complete = False
+    result.next_seq = expected
+    result.stack = frontier.stack
+    return result
+
+
+def _fold(stack: list[tuple[int, bytes]]) -> bytes:
+    if not stack:
+        return merkle.sm3(b"")
+    digest = stack[-1][1]
+    for _, left in reversed(stack[:-1]):
+        digest = _node(b"\x01" + left + digest)
+    return digest
+
+
+def _chunks(total: int, workers: int) -> list[tuple[int, int]]:
+    """Power-of-two aligned ranges, a few per worker, so that their subtrees compose."""
+    size = 1 << max(14, math.ceil(math.log2(max(total / (4 * workers), 1))))
+    return [(start, min(start + size, total)) for start in range(0, total, size)]
+
+
+def _scan_in_child(args: tuple[int, int, list[int]]) -> Scan:
+    connections.close_all()  # a forked child must not share the parent's connection
+    return scan(*args)
+
+
+def _scans(checkpoints: list[Checkpoint]) -> list[Scan]:
+    sizes = [c.size for c in checkpoints]
+    total = (Leaf.objects.aggregate(top=Max("seq"))["top"] or -1) + 1
+    workers = min(os.cpu_count() or 1, settings.LEDGER_VERIFY_WORKERS)
+    in_memory = connection.vendor == "sqlite" and connection.is_in_memory_db()
+    if workers < 2 or total < settings.LEDGER_VERIFY_PARALLEL_FROM or in_memory:
+        return [scan(0, None, sizes)]
+    ranges = _chunks(total, workers)
+    jobs = [(start, stop, [s for s in sizes if start < s <= stop]) for start, stop in ranges]
+    connections.close_all()
+    with multiprocessing.get_context("fork").Pool(workers) as pool:
+        results = pool.map(_scan_in_child, jobs)
+    # Leaves appended after the scan was planned are checked next time.
+    return results
+
+
 def verify_ledger() -> Report:
     report = Report()
     checkpoints = list(Checkpoint.objects.order_by("size"))
@@ -143,44 +241,29 @@ def verify_ledger() -> Report:
     for checkpoint in checkpoints:
         if not _signature_ok(checkpoint, keys):
             report.problems.append(Problem(None, f"checkpoint at size {checkpoint.size} has a bad signature"))
-    pending = iter(checkpoints)
-    next_checkpoint = next(pending, None)
+    roots = {c.size: c.root for c in checkpoints}
+    prefix = Frontier()
     last_good_size = 0
-    frontier = Frontier()
     expected = 0
-    leaf_prefix = b"\x00"
-    hash_leaf = merkle.sm3
-    for seq, data, stored_hash, stored_node in _leaves():
-        if seq != expected:
-            report.problems.append(Problem(expected, f"leaf {expected} is missing (the next leaf is {seq})"))
-            break
-        computed = hash_leaf(leaf_prefix + data.encode("utf-8"))
-        if computed != stored_hash:
-            report.problems.append(Problem(seq, f"leaf {seq}: its content does not match its recorded hash"))
-        elif stored_node != computed:
-            report.problems.append(Problem(seq, f"leaf {seq}: its hash does not match the Merkle tree"))
-        # Fast path: canonical JSON puts the top-level "seq" right before "time".
-        if f'"seq":{seq},"time"' not in data:
-            recorded = _recorded_seq(data)
-            if recorded != seq:
-                report.problems.append(Problem(seq, f"leaf {seq}: it records sequence number {recorded}"))
-        frontier.append(computed)
-        expected += 1
-        while next_checkpoint is not None and next_checkpoint.size == expected:
-            if frontier.root().hex() != next_checkpoint.root:
+    for part in _scans(checkpoints):
+        report.problems.extend(part.problems)
+        for size in sorted(part.snapshots):
+            if _fold(prefix.stack + part.snapshots[size]).hex() != roots[size]:
                 report.problems.append(
                     Problem(
                         last_good_size,
-                        f"the leaves {last_good_size}–{expected - 1} do not give the root signed at "
-                        f"size {expected}: one of them was changed",
+                        f"the leaves {last_good_size}–{size - 1} do not give the root signed at "
+                        f"size {size}: one of them was changed",
                         exact=False,
                     )
                 )
             else:
-                last_good_size = expected
-            next_checkpoint = next(pending, None)
-        if report.problems and len(report.problems) >= 20:
+                last_good_size = size
+        expected = part.next_seq
+        if not part.complete:
             break
+        for size, digest in part.stack:
+            prefix.push(size, digest)
     report.size = expected
     head = Head.objects.values_list("size", flat=True).first() or 0
     if checkpoints and checkpoints[-1].size > expected and not report.problems:
