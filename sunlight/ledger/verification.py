@@ -221,7 +221,9 @@ def _scans(checkpoints: list[Checkpoint]) -> list[Scan]:
     sizes = [c.size for c in checkpoints]
     total = (Leaf.objects.aggregate(top=Max("seq"))["top"] or -1) + 1
     workers = min(os.cpu_count() or 1, settings.LEDGER_VERIFY_WORKERS)
-    in_memory = connection.vendor == "sqlite" and connection.is_in_memory_db()
+    # An in-memory SQLite database (the tests) cannot be opened from another process.
+    in_memory = connection.vendor == "sqlite" and connection.is_in_memory_db()  # type: ignore[attr-defined]
+
     if workers < 2 or total < settings.LEDGER_VERIFY_PARALLEL_FROM or in_memory:
         return [scan(0, None, sizes)]
     ranges = _chunks(total, workers)

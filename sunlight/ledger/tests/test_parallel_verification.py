@@ -1,5 +1,6 @@
 """Verification split over worker processes gives the same answers as one pass."""
 
+import itertools
 import unittest
 
 from django.db import connection, transaction
@@ -23,7 +24,7 @@ def test_it_splits_the_ledger_into_power_of_two_aligned_ranges() -> None:
     size = ranges[0][1] - ranges[0][0]
     assert size & (size - 1) == 0  # a power of two
     assert all(start % size == 0 for start, _stop in ranges)
-    assert all(a[1] == b[0] for a, b in zip(ranges, ranges[1:], strict=False))
+    assert all(a[1] == b[0] for a, b in itertools.pairwise(ranges))
 
 
 @unittest.skipUnless(connection.vendor == "postgresql", "worker processes need a shared database")
