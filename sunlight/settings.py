@@ -68,6 +68,7 @@ INSTALLED_APPS = [
     "sunlight.funds",
     "sunlight.documents",
     "sunlight.notifications",
+    "sunlight.operations",
     "sunlight.ratings",
     "sunlight.reports",
 
@@ -79,6 +80,8 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "sunlight.lib.middleware.RequestIdMiddleware",
+    "sunlight.operations.metrics.LatencyMiddleware",
+
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -216,6 +219,7 @@ LEDGER_VERIFY_PARALLEL_FROM = envint("LEDGER_VERIFY_PARALLEL_FROM", 200_000, min
 DELEGATION_MAX_DAYS = envint("DELEGATION_MAX_DAYS", 90, minimum=1)
 SEAL_DIR = Path(os.environ.get("SEAL_DIR") or VAR_DIR / "seals")
 SEAL_KEYS_REQUIRED = envbool("SEAL_KEYS_REQUIRED", False)
+METRICS_TOKEN = envstr("METRICS_TOKEN")
 TIMERS_INTERVAL_SECONDS = envint("TIMERS_INTERVAL_SECONDS", 10, minimum=1)
 
 LOGGING = {

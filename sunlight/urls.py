@@ -7,6 +7,8 @@ from sunlight.portal import views as portal_views
 urlpatterns = [
     path("", portal_views.home, name="home"),
     path("i18n/setlang/", set_language, name="set_language"),
+    path("", include("sunlight.operations.urls")),
+
     path("accounts/", include("sunlight.accounts.urls")),
     path("supervision/", include("sunlight.supervision.urls")),
     path("ledger/", include("sunlight.ledger.urls")),

@@ -1,0 +1,10 @@
+from django.urls import path
+
+from sunlight.operations import views
+
+app_name = "operations"
+
+urlpatterns = [
+    path("healthz", views.health, name="health"),
+    path("metrics", views.metrics, name="metrics"),
+]
