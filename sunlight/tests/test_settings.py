@@ -73,3 +73,27 @@ def test_it_refuses_to_start_in_production_without_a_secret_key(tmp_path) -> Non
     )
     assert result.returncode != 0
     assert "SECRET_KEY" in result.stderr
+
+
+def test_it_passes_the_deployment_checks_with_production_settings(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    import os
+    import subprocess
+    import sys
+
+    env = {
+        **os.environ,
+        "SECRET_KEY": "x" * 60 + "-production-key-for-the-check",
+        "DEV_SECRET_KEY": "false",
+        "DEBUG": "false",
+        "SITE_ROOT": "https://sunlight.wangcheng.example",
+        "ALLOWED_HOSTS": "sunlight.wangcheng.example",
+        "HSTS_SECONDS": "31536000",
+        "SSL_REDIRECT": "true",
+        "BEHIND_TLS_PROXY": "true",
+        "VAR_DIR": str(tmp_path),
+    }
+    result = subprocess.run(
+        [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
+        env=env, capture_output=True, text=True,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
