@@ -92,6 +92,7 @@ def test_it_passes_the_deployment_checks_with_production_settings(tmp_path) -> N
         "BEHIND_TLS_PROXY": "true",
         "VAR_DIR": str(tmp_path),
     }
+    env.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)  # set for the browser tests only
     result = subprocess.run(
         [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
         env=env, capture_output=True, text=True,
