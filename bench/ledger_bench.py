@@ -52,10 +52,19 @@ def main() -> None:
     from sunlight.ledger import checkpoints
     from sunlight.ledger.models import Leaf
     from sunlight.ledger.verification import verify_ledger
+    from sunlight.cases import actions as case_actions
+    from sunlight.cases.models import Step, StepState
+    from sunlight.ledger.actor import Actor
     from sunlight.orgs import actions
-    from sunlight.test import make_unit, system
+    from sunlight.orgs.demo import load_district
+    from sunlight.orgs.models import Assignment
+    from sunlight.processes import actions as process_actions
+    from sunlight.processes.definition import load_text
+    from sunlight.orgs.models import Organisation
+    from sunlight.test import system
 
-    unit = make_unit("区财政局")
+    load_district()
+    unit = Organisation.objects.get(abbr="CZJ")
 
     def run_actions(count: int) -> None:
         for n in range(count):
@@ -67,7 +76,47 @@ def main() -> None:
     with_ledger, _ = timed(run_actions, args.actions)
     with mock.patch.object(actions, "append", lambda *a, **k: None):
         without_ledger, _ = timed(run_actions, args.actions)
-    overhead = with_ledger / without_ledger - 1
+    minimal_overhead = with_ledger / without_ledger - 1
+
+    # The share on a real case action: the parallel construction approval, every step done by
+    # the post holding it, with and without its ledger leaves.
+    definition_path = Path(__file__).resolve().parents[1] / "sunlight/processes/definitions/construction-parallel.yaml"
+    document = load_text(definition_path.read_text(encoding="utf-8"))
+    definition = process_actions.publish(system(), process_actions.save_draft(system(), document))
+    clerk = Assignment.objects.filter(post__code="ZWZX-CK03").select_related("person").first()
+    assert clerk is not None
+    holders = {a.post_id: a.person for a in Assignment.objects.select_related("person")}
+    applicant = case_actions.ApplicantData(kind="company", name="湖南某建设有限公司", id_number="91430112MA4L000001")
+
+    def run_cases(count: int) -> int:
+        done = 0
+        for _ in range(count):
+            case, _code = case_actions.start_case(
+                Actor.of(clerk.person), definition=definition, subject="厂房", applicant=applicant,
+                acknowledged_risks=[], acknowledged=True,
+            )
+            done += 1
+            while (step := Step.objects.filter(case=case, state=StepState.ACTIVE).order_by("pk").first()) is not None:
+                post_id = step.posts.values_list("pk", flat=True).first()
+                values = {"project_name": "厂房", "investment": 100, "site_area": 1} if step.node_id == "accept" else {}
+                case_actions.complete_step(
+                    Actor.of(holders[post_id]), step, values=values, decision="approve" if step.node_id == "permit" else ""
+                )
+                done += 1
+        return done
+
+    run_cases(3)  # warm up
+    # Alternate small batches with and without the ledger, so that a machine busy in one half of
+    # the run does not pass for the ledger's cost.
+    case_with = case_without = 0.0
+    actions_with = actions_without = 0
+    for _ in range(6):
+        seconds, count = timed(run_cases, 3)
+        case_with, actions_with = case_with + seconds, actions_with + count
+        with mock.patch.object(case_actions, "append", lambda *a, **k: None):
+            seconds, count = timed(run_cases, 3)
+        case_without, actions_without = case_without + seconds, actions_without + count
+    overhead = (case_with / actions_with) / (case_without / actions_without) - 1
 
     # Grow the ledger to the verification size with cheap appends (same leaf shape).
     missing = args.leaves - Leaf.objects.count()
@@ -103,7 +152,8 @@ def main() -> None:
     print(
         f"actions with their ledger leaf: {append_rate:,.0f} actions/s = {append_rate / raw_rate:.4f}x raw SM3"
     )
-    print(f"ledger share of an action's time: {overhead * 100:.1f}% (target <= 10%)")
+    print(f"ledger share of a case step's time: {overhead * 100:.1f}% (target <= 10%)")
+    print(f"ledger share of the smallest action (renaming a unit): {minimal_overhead * 100:.1f}%")
     print(
         f"full verification: {verify_rate:,.0f} leaves/s = {verify_rate / raw_rate:.2f}x raw SM3 (target >= 0.5x)"
     )
