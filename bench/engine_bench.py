@@ -109,16 +109,41 @@ def sunlight_run(cases: int) -> tuple[float, dict[str, Any]]:
 
 
 def _install_checkpoints(document: dict[str, Any]) -> int:
-    """Two checkpoint rules on two steps, when the checkpoints app offers them."""
-    try:
-        from sunlight.checkpoints import bench_support  # type: ignore[attr-defined]
-    except ImportError:
-        return 0
-    codes = bench_support.two_rules()
-    for node in document["nodes"]:
-        if node["id"] in ("approval", "permit"):
-            node["checkpoints"] = [codes[0] if node["id"] == "approval" else codes[1]]
-    return len(codes)
+    """Two electronic checkpoints: on the project approval and on the construction permit."""
+    import datetime as dt
+
+    from sunlight.checkpoints import actions as rule_actions
+    from sunlight.checkpoints.engine import NodeKind
+    from sunlight.checkpoints.models import Severity
+    from sunlight.test import system
+
+    rules = (
+        ("BENCH-INVESTMENT", NodeKind.STEP_COMPLETION, "case.data.investment > 0", "approval"),
+        (
+            "BENCH-SITE",
+            NodeKind.ADMINISTRATIVE_APPROVAL,
+            "decision != 'approve' || case.data.site_area > 0",
+            "permit",
+        ),
+    )
+    for code, kind, expression, node_id in rules:
+        rule_actions.create_rule(
+            system(),
+            code=code,
+            node_kind=kind,
+            name=code,
+            expression=expression,
+            message=code,
+            legal_basis="基准测试",
+            severity=Severity.BLOCK,
+            effective_from=dt.date(2016, 1, 1),
+            effective_until=None,
+            params={},
+        )
+        for node in document["nodes"]:
+            if node["id"] == node_id:
+                node["checkpoints"] = [code]
+    return len(rules)
 
 
 def plain_run(cases: int, directory: str) -> float:

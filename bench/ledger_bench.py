@@ -48,19 +48,18 @@ def main() -> None:
 
     from django.db import connection, transaction
 
-    from sunlight.ledger import actions as ledger_actions
-    from sunlight.ledger import checkpoints
-    from sunlight.ledger.models import Leaf
-    from sunlight.ledger.verification import verify_ledger
     from sunlight.cases import actions as case_actions
     from sunlight.cases.models import Step, StepState
+    from sunlight.ledger import actions as ledger_actions
+    from sunlight.ledger import checkpoints
     from sunlight.ledger.actor import Actor
+    from sunlight.ledger.models import Leaf
+    from sunlight.ledger.verification import verify_ledger
     from sunlight.orgs import actions
     from sunlight.orgs.demo import load_district
-    from sunlight.orgs.models import Assignment
+    from sunlight.orgs.models import Assignment, Organisation
     from sunlight.processes import actions as process_actions
     from sunlight.processes.definition import load_text
-    from sunlight.orgs.models import Organisation
     from sunlight.test import system
 
     load_district()
@@ -80,27 +79,44 @@ def main() -> None:
 
     # The share on a real case action: the parallel construction approval, every step done by
     # the post holding it, with and without its ledger leaves.
-    definition_path = Path(__file__).resolve().parents[1] / "sunlight/processes/definitions/construction-parallel.yaml"
+    definition_path = (
+        Path(__file__).resolve().parents[1] / "sunlight/processes/definitions/construction-parallel.yaml"
+    )
     document = load_text(definition_path.read_text(encoding="utf-8"))
     definition = process_actions.publish(system(), process_actions.save_draft(system(), document))
     clerk = Assignment.objects.filter(post__code="ZWZX-CK03").select_related("person").first()
     assert clerk is not None
     holders = {a.post_id: a.person for a in Assignment.objects.select_related("person")}
-    applicant = case_actions.ApplicantData(kind="company", name="湖南某建设有限公司", id_number="91430112MA4L000001")
+    applicant = case_actions.ApplicantData(
+        kind="company", name="湖南某建设有限公司", id_number="91430112MA4L000001"
+    )
 
     def run_cases(count: int) -> int:
         done = 0
         for _ in range(count):
             case, _code = case_actions.start_case(
-                Actor.of(clerk.person), definition=definition, subject="厂房", applicant=applicant,
-                acknowledged_risks=[], acknowledged=True,
+                Actor.of(clerk.person),
+                definition=definition,
+                subject="厂房",
+                applicant=applicant,
+                acknowledged_risks=[],
+                acknowledged=True,
             )
             done += 1
-            while (step := Step.objects.filter(case=case, state=StepState.ACTIVE).order_by("pk").first()) is not None:
+            while (
+                step := Step.objects.filter(case=case, state=StepState.ACTIVE).order_by("pk").first()
+            ) is not None:
                 post_id = step.posts.values_list("pk", flat=True).first()
-                values = {"project_name": "厂房", "investment": 100, "site_area": 1} if step.node_id == "accept" else {}
+                values = (
+                    {"project_name": "厂房", "investment": 100, "site_area": 1}
+                    if step.node_id == "accept"
+                    else {}
+                )
                 case_actions.complete_step(
-                    Actor.of(holders[post_id]), step, values=values, decision="approve" if step.node_id == "permit" else ""
+                    Actor.of(holders[post_id]),
+                    step,
+                    values=values,
+                    decision="approve" if step.node_id == "permit" else "",
                 )
                 done += 1
         return done

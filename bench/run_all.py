@@ -17,8 +17,14 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 PYTHON = sys.executable
 BENCHMARKS = [
-    ("Ledger: appends inside actions, full verification", ["bench/ledger_bench.py", "--actions", "2000", "--leaves", "100000"]),
-    ("Case lifecycle: Sunlight vs plain sqlite3 vs SpiffWorkflow 3.2", ["bench/engine_bench.py", "--cases", "100"]),
+    (
+        "Ledger: appends inside actions, full verification",
+        ["bench/ledger_bench.py", "--actions", "2000", "--leaves", "100000"],
+    ),
+    (
+        "Case lifecycle: Sunlight vs plain sqlite3 vs SpiffWorkflow 3.2",
+        ["bench/engine_bench.py", "--cases", "100"],
+    ),
     ("Portal search for 建设工程", ["bench/search_bench.py"]),
     ("Electronic checkpoints: 20 rules per action", ["bench/checkpoints_bench.py"]),
 ]
@@ -42,7 +48,11 @@ def main() -> None:
         started = time.monotonic()
         result = subprocess.run([PYTHON, *args], cwd=ROOT, capture_output=True, text=True, check=False)
         lines = [line for line in result.stdout.splitlines() if not line.startswith("{")]
-        status = "" if result.returncode == 0 else f"\n(exit code {result.returncode}: {result.stderr.strip().splitlines()[-1:]})"
+        status = (
+            ""
+            if result.returncode == 0
+            else f"\n(exit code {result.returncode}: {result.stderr.strip().splitlines()[-1:]})"
+        )
         sections.append(
             f"## {title}\n\nCommand: `.venv/bin/python {' '.join(args)}` ({time.monotonic() - started:.0f} s)\n\n"
             "```\n" + "\n".join(lines) + status + "\n```\n"
@@ -50,7 +60,7 @@ def main() -> None:
         print(f"{title}: done in {time.monotonic() - started:.0f} s", flush=True)
     header = (
         "# Performance\n\n"
-        f"Written by `make bench` on {dt.date.today().isoformat()} ({machine()}). Every figure is printed by a\n"
+        f"Written by `make bench` on {dt.datetime.now(dt.UTC).date().isoformat()} ({machine()}). Every figure is printed by a\n"
         "benchmark in `bench/` as a ratio to a reference measured in the same run. Targets and the\n"
         "analysis of the gaps are in `docs/performance-notes.md`.\n\n"
     )

@@ -134,13 +134,16 @@ def _intake_standing(actor: Actor, unit: Organisation, definition: ProcessDefini
         raise Refused(
             _("Only a signed-in person can accept an application."), action="cases.start", obj=definition
         )
-    clerks = list(Post.objects.active().filter(organisation__unit=unit, kind=PostKind.CLERK).values_list("pk", flat=True))
+    clerks = list(
+        Post.objects.active()
+        .filter(organisation__unit=unit, kind=PostKind.CLERK)
+        .values_list("pk", flat=True)
+    )
     standing = standing_among(user, clerks)
     if standing is not None:
         return standing
     _refuse_admins_and_inspectors(user, "cases.start", definition, unit.pk)
     raise Refused(
-
         _("Applications for this process are accepted by the clerks of %(unit)s.") % {"unit": unit.name},
         action="cases.start",
         obj=definition,
@@ -220,15 +223,16 @@ def _checkpoint_detail(step: Step, node: Any, values: dict[str, Any], decision: 
     """Evaluate the step's electronic checkpoints; a block raises and is recorded by the caller."""
     if not node.checkpoints:
         return {}
-    from sunlight.checkpoints.engine import NodeKind, enforce  # type: ignore[import-not-found, unused-ignore]
+    from sunlight.checkpoints.engine import NodeKind, enforce
 
     context = {
         "case": {"number": step.case.number, "data": step.case.data, "unit": step.case.owner.abbr},
         "form": values,
         "decision": decision,
     }
+    # A step that decides is an administrative approval; any other step is a step completion.
     evaluation = enforce(
-        NodeKind.STEP_COMPLETION,
+        NodeKind.ADMINISTRATIVE_APPROVAL if node.decision else NodeKind.STEP_COMPLETION,
         context,
         action="cases.complete_step",
         obj=step.case,
@@ -248,7 +252,9 @@ def complete_step(
         raise ValidationError({"reason": _("A refusal must give its reasons (行政许可法 §38).")})
     with transaction.atomic():
         case = (
-            Case.objects.select_for_update(of=("self",)).select_related("definition", "owner").get(pk=step.case_id)
+            Case.objects.select_for_update(of=("self",))
+            .select_related("definition", "owner")
+            .get(pk=step.case_id)
         )
         step.case = case
         graph = case.definition.graph

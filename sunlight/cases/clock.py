@@ -25,7 +25,6 @@ def suspended_intervals(case: Case) -> list[tuple[dt.date, dt.date]]:
     return list(case._suspended)  # type: ignore[attr-defined]
 
 
-
 def case_due(case: Case) -> DueDate:
     limit = case.definition.total_limit + case.extended_days
     return add_workdays(timezone.localdate(case.started_at), limit, suspended=suspended_intervals(case))

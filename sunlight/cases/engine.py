@@ -149,7 +149,6 @@ def _iterations(case: Case) -> dict[str, int]:
     return cached
 
 
-
 def _reach_end(case: Case, node: Node, advance: Advance) -> None:
     outcome = node.outcome or "approved"
     still_active = list(case.steps.filter(state=StepState.ACTIVE))

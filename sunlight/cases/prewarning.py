@@ -5,26 +5,24 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from sunlight.processes.models import ProcessDefinition
+from sunlight.risks.lookup import prewarning
 
 
 @dataclass(frozen=True)
 class RiskWarning:
     id: int
     level: str
+    level_label: str
     description: str
     red_line: str
     consequence: str
 
 
 def risk_points(definition: ProcessDefinition) -> list[RiskWarning]:
-    """The published risk points of the definition's power item (none until the register has them)."""
+    """The active risk points of the definition's power item, highest level first."""
     if not definition.power_code:
         return []
-    try:
-        from sunlight.risks.lookup import warnings_for_power  # type: ignore[import-not-found, unused-ignore]
-    except ImportError:
-        return []
     return [
-        RiskWarning(w.id, w.level, w.description, w.red_line, w.consequence)
-        for w in warnings_for_power(definition.power_code)
+        RiskWarning(p.pk, p.level, str(p.get_level_display()), p.description, p.red_line, p.consequence)
+        for p in prewarning(definition.power_code)
     ]

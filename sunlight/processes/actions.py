@@ -34,6 +34,22 @@ def statutory_limit_of(power_code: str) -> StatutoryLimit:
     return int(result) if result is not None else None
 
 
+def check_checkpoints(graph: defs.Definition) -> list[str]:
+    """Every checkpoint a step names must be a rule of its kind (an unknown one would block it)."""
+    from sunlight.checkpoints.engine import NodeKind, undefined_rule_codes
+
+    problems = []
+    for node in graph.tasks:
+        if node.checkpoints:
+            kind = NodeKind.ADMINISTRATIVE_APPROVAL if node.decision else NodeKind.STEP_COMPLETION
+            for code in undefined_rule_codes(kind, list(node.checkpoints)):
+                problems.append(
+                    _("Step %(step)s names the checkpoint %(code)s, which is not a rule for %(kind)s.")
+                    % {"step": node.name or node.id, "code": code, "kind": kind.label}
+                )
+    return problems
+
+
 def check(document: dict[str, Any]) -> defs.Definition:
     """Parse and check a document; raise ValidationError listing every problem."""
     try:
@@ -43,6 +59,7 @@ def check(document: dict[str, Any]) -> defs.Definition:
     problems = defs.check_structure(graph)
     if not problems:
         problems = check_posts(graph) + defs.check_limits(graph, statutory_limit_of(graph.power))
+        problems += check_checkpoints(graph)
     if problems:
         raise ValidationError({"document": problems})
     return graph

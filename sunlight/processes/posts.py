@@ -6,7 +6,6 @@ import time
 from collections.abc import Callable
 
 from django.db.models import QuerySet
-
 from django.utils.translation import gettext as _
 
 from sunlight.orgs.models import Organisation, OrgKind, Post, PostKind
@@ -55,7 +54,6 @@ def candidate_post_ids(ref: PostRef, unit_id: int) -> list[int]:
 
     ids = _cached(("posts", unit_id, ref.kind, ref.office), load)
     return list(ids) if isinstance(ids, list) else []
-
 
 
 def candidate_posts(ref: PostRef, unit: Organisation) -> QuerySet[Post]:
