@@ -88,7 +88,7 @@ def install_error_handlers(api: NinjaAPI) -> None:
 # Apps whose `api.py` defines a `router`, mounted in this order.
 API_APPS = (
     *("orgs", "ledger", "alarms", "calendars", "powers", "risks", "processes", "cases", "checkpoints", "funds"),
-    *("documents", "notifications", "ratings", "reports", "portal", "supervision"),
+    *("documents", "notifications", "ratings", "reports", "portal", "supervision", "enforcement", "sites"),
 )
 
 

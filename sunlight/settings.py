@@ -69,6 +69,8 @@ INSTALLED_APPS = [
     "sunlight.documents",
     "sunlight.notifications",
     "sunlight.operations",
+    "sunlight.enforcement",
+    "sunlight.sites",
     "sunlight.ratings",
     "sunlight.reports",
 

@@ -25,6 +25,8 @@ urlpatterns = [
     path("ratings/", include("sunlight.ratings.urls")),
     path("reports/", include("sunlight.reports.urls")),
     path("portal/", include("sunlight.portal.urls")),
+    path("enforcement/", include("sunlight.enforcement.urls")),
+    path("sites/", include("sunlight.sites.urls")),
 
     path("", include("sunlight.orgs.urls")),
     path("api/v1/", api.urls),
