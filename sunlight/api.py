@@ -15,6 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from ninja import NinjaAPI, Schema
 from ninja.errors import AuthenticationError
+from ninja.errors import ValidationError as NinjaValidationError
 from ninja.security import HttpBearer, SessionAuth
 
 from sunlight.accounts.models import ApiToken
@@ -78,6 +79,18 @@ def install_error_handlers(api: NinjaAPI) -> None:
     def not_found(request: HttpRequest, exc: Http404) -> HttpResponse:
         return api.create_response(request, {"detail": _("Not found.")}, status=404)
 
+    @api.exception_handler(NinjaValidationError)
+    def invalid_input(request: HttpRequest, exc: NinjaValidationError) -> HttpResponse:
+        # Input that does not fit the schema is bad input like any other: 400 with field errors.
+        errors: dict[str, list[str]] = {}
+        for error in exc.errors:
+            location = [
+                str(part) for part in error.get("loc", []) if part not in ("body", "query", "path", "form")
+            ]
+            errors.setdefault(".".join(location) or "__all__", []).append(str(error.get("msg", "")))
+        first = next(iter(errors.values()))[0] if errors else _("The request is not valid.")
+        return api.create_response(request, {"detail": first, "errors": errors}, status=400)
+
     @api.exception_handler(AuthenticationError)
     def unauthenticated(request: HttpRequest, exc: AuthenticationError) -> HttpResponse:
         return api.create_response(
@@ -87,16 +100,59 @@ def install_error_handlers(api: NinjaAPI) -> None:
 
 # Apps whose `api.py` defines a `router`, mounted in this order.
 API_APPS = (
-    *("orgs", "ledger", "alarms", "calendars", "powers", "risks", "processes", "cases", "checkpoints", "funds"),
+    *(
+        "orgs",
+        "ledger",
+        "alarms",
+        "calendars",
+        "powers",
+        "risks",
+        "processes",
+        "cases",
+        "checkpoints",
+        "funds",
+    ),
     *("documents", "notifications", "ratings", "reports", "portal", "supervision", "enforcement", "sites"),
 )
+
+
+# Every operation can answer these, whatever its own declaration says: authentication, the
+# second factor, bad input and unknown objects are checked everywhere.
+COMMON_RESPONSES = {
+    "400": "Bad input: `detail` and field `errors`",
+    "401": "Not signed in and no API token",
+    "403": "Not allowed for your posts, or the second factor is missing",
+    "404": "Not found",
+    "405": "Method not allowed",
+    "429": "Too many requests",
+}
+
+
+class SunlightAPI(NinjaAPI):
+    def get_openapi_schema(self, *args: Any, **kwargs: Any) -> Any:
+        schema = super().get_openapi_schema(*args, **kwargs)
+        error = {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}
+        schema.setdefault("components", {}).setdefault("schemas", {}).setdefault(
+            "Error",
+            {
+                "type": "object",
+                "properties": {"detail": {"type": "string"}, "errors": {"type": "object"}},
+                "required": ["detail"],
+            },
+        )
+        for operations in schema.get("paths", {}).values():
+            for operation in operations.values():
+                responses = operation.setdefault("responses", {})
+                for code, description in COMMON_RESPONSES.items():
+                    responses.setdefault(code, {"description": description, "content": error})
+        return schema
 
 
 def build_api() -> NinjaAPI:
     import importlib
     import importlib.util
 
-    api = NinjaAPI(
+    api = SunlightAPI(
         title="Sunlight API",
         version="1",
         description=(

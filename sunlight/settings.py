@@ -83,6 +83,7 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "sunlight.lib.middleware.RequestIdMiddleware",
     "sunlight.operations.metrics.LatencyMiddleware",
+    "sunlight.lib.middleware.ApiJsonErrorsMiddleware",
 
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",

@@ -8,7 +8,7 @@ import uuid
 from collections.abc import Callable
 from contextvars import ContextVar
 
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, JsonResponse
 
 _request_id: ContextVar[str] = ContextVar("request_id", default="-")
 _VALID_ID = re.compile(r"^[A-Za-z0-9._-]{8,64}$")
@@ -59,3 +59,24 @@ class RequestIdLogFilter(logging.Filter):
     def filter(self, record: logging.LogRecord) -> bool:
         record.request_id = _request_id.get()
         return True
+
+
+class ApiJsonErrorsMiddleware:
+    """Errors under /api/ are JSON, even those Django answers before the API does (an unknown
+    path, a method the path does not take), so integrations always get `{"detail": ...}`."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        if (
+            request.path.startswith("/api/")
+            and response.status_code >= 400
+            and not response.get("Content-Type", "").startswith("application/json")
+        ):
+            allow = response.get("Allow")
+            response = JsonResponse({"detail": response.reason_phrase}, status=response.status_code)
+            if allow:
+                response["Allow"] = allow
+        return response
