@@ -129,6 +129,16 @@ COMMON_RESPONSES = {
 
 
 class SunlightAPI(NinjaAPI):
+    def _get_urls(self) -> list[Any]:
+        # Django tries URL patterns in order: a literal segment must come before a parameter
+        # at the same place, or `processes/drafts` would be taken by `processes/<id>` and
+        # answer 405. A stable sort keeps every app's own order otherwise.
+        def literal_first(pattern: Any) -> list[tuple[int, int]]:
+            segments = str(pattern.pattern).split("/")
+            return [(1 if segment.startswith("<") else 0, 0) for segment in segments]
+
+        return sorted(super()._get_urls(), key=literal_first)
+
     def get_openapi_schema(self, *args: Any, **kwargs: Any) -> Any:
         schema = super().get_openapi_schema(*args, **kwargs)
         error = {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}
