@@ -6,7 +6,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
-.PHONY: bench demo test lint types migrations-check messages messages-check test-sqlite test-postgres test-browser system clean
+.PHONY: bench demo reliability test lint types migrations-check messages messages-check test-sqlite test-postgres test-browser system clean
 
 $(STAMP): requirements.txt requirements-dev.txt
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
