@@ -46,8 +46,10 @@ bench: $(STAMP)
 	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements-bench.txt
 	$(PY) bench/run_all.py
 
-system:
+reliability: $(STAMP)
+	$(PY) scripts/reliability.py
 
+system:
 	scripts/ensure-system
 
 clean:
