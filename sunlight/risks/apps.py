@@ -6,3 +6,8 @@ class RisksConfig(AppConfig):
     name = "sunlight.risks"
     label = "risks"
     verbose_name = _("Risk register")
+
+    def ready(self) -> None:
+        from sunlight.risks import labels
+
+        labels.register()
