@@ -6,3 +6,8 @@ class ReportsConfig(AppConfig):
     name = "sunlight.reports"
     label = "reports"
     verbose_name = _("Whistleblowing reports")
+
+    def ready(self) -> None:
+        from sunlight.reports import labels
+
+        labels.register()

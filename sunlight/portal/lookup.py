@@ -1,0 +1,60 @@
+"""Finding a citizen's own case by case number and query code, throttled per client (S7)."""
+
+from __future__ import annotations
+
+from django import forms
+from django.http import HttpRequest
+from django.utils.translation import gettext_lazy as _
+
+from sunlight.cases.actions import query_code_matches
+from sunlight.cases.models import Case
+from sunlight.portal import throttle
+from sunlight.portal.models import ThrottleScope
+
+# One answer for a wrong number and a wrong code: the page is no oracle for case numbers.
+NO_MATCH = _("No case matches this number and query code. Check both on your receipt.")
+
+
+class CaseCodeForm(forms.Form):
+    number = forms.CharField(
+        label=_("Case number"),
+        max_length=32,
+        widget=forms.TextInput(
+            attrs={"autocomplete": "off", "autocapitalize": "characters", "spellcheck": "false"}
+        ),
+    )
+    code = forms.CharField(
+        label=_("Query code"),
+        max_length=16,
+        help_text=_("Printed on your acceptance receipt."),
+        widget=forms.TextInput(
+            attrs={"autocomplete": "off", "autocapitalize": "characters", "spellcheck": "false"}
+        ),
+    )
+
+
+def throttled_message(retry_after: int) -> str:
+    return str(
+        _(
+            "Too many wrong case numbers or query codes were tried from this computer. "
+            "For your safety, look-ups are paused: try again in %(seconds)s seconds."
+        )
+        % {"seconds": retry_after}
+    )
+
+
+def find_case(request: HttpRequest, number: str, code: str) -> Case | None:
+    """The case, when number and code match; None otherwise. Raises throttle.Throttled."""
+    key = throttle.check(request, ThrottleScope.CASE_QUERY)
+    found = (
+        Case.objects.select_related("definition", "owner", "applicant", "result_document")
+        .filter(number=number.strip().upper())
+        .first()
+    )
+    if found is not None and query_code_matches(found, code):
+        return found
+    if found is None:
+        # Compute the digest anyway: the time taken says nothing about whether the number exists.
+        query_code_matches(Case(number=number, query_code_digest=""), code)
+    throttle.failed(ThrottleScope.CASE_QUERY, key)
+    return None
