@@ -22,7 +22,10 @@ class SealingTests(SimpleTestCase):
         return sealing.PREFIX + base64.b64encode(os.urandom(32)).decode()
 
     def test_it_generates_a_private_key_file_in_development(self) -> None:
-        with mock.patch.dict(os.environ, {}, clear=False), override_settings(VAR_DIR=Path(self.folder)):
+        with (
+            mock.patch.dict(os.environ, {}, clear=False),
+            override_settings(VAR_DIR=Path(self.folder), REPORTS_KEY_FILE=Path(self.folder) / "reports_key"),
+        ):
             os.environ.pop("REPORTS_KEY", None)
             os.environ.pop("REPORTS_KEY_FILE", None)
             blob = sealing.seal(b"secret", "place")
@@ -33,7 +36,11 @@ class SealingTests(SimpleTestCase):
     def test_it_refuses_to_start_without_a_key_when_one_is_required(self) -> None:
         with (
             mock.patch.dict(os.environ, {"REPORTS_KEY": "", "REPORTS_KEY_REQUIRED": "true"}),
-            override_settings(VAR_DIR=Path(self.folder)),
+            override_settings(
+                VAR_DIR=Path(self.folder),
+                REPORTS_KEY_REQUIRED=True,
+                REPORTS_KEY_FILE=Path(self.folder) / "missing",
+            ),
             self.assertRaises(ImproperlyConfigured),
         ):
             sealing.seal(b"x", "place")
