@@ -35,7 +35,7 @@ class FundsApiTests(WaterFunds):
             f"/funds/contracts/{self.contract.pk}/change-orders",
             {"title": "设计变更", "reason": "地质变化", "amount_fen": 100.5},
         )
-        self.assertEqual(response.status_code, 422)  # type: ignore[attr-defined]
+        self.assertEqual(response.status_code, 400)  # type: ignore[attr-defined]
         self.assertFalse(ChangeOrder.objects.exists())
 
     def test_it_shows_projects_and_blocked_attempts_to_inspectors(self) -> None:
