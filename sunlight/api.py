@@ -112,7 +112,7 @@ API_APPS = (
         "checkpoints",
         "funds",
     ),
-    *("documents", "notifications", "ratings", "reports", "portal", "supervision", "enforcement", "sites"),
+    *("documents", "notifications", "ratings", "reports", "portal", "supervision", "enforcement", "sites", "assessments"),
 )
 
 

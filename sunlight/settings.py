@@ -71,6 +71,7 @@ INSTALLED_APPS = [
     "sunlight.operations",
     "sunlight.enforcement",
     "sunlight.sites",
+    "sunlight.assessments",
     "sunlight.ratings",
     "sunlight.reports",
 

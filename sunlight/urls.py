@@ -27,6 +27,7 @@ urlpatterns = [
     path("portal/", include("sunlight.portal.urls")),
     path("enforcement/", include("sunlight.enforcement.urls")),
     path("sites/", include("sunlight.sites.urls")),
+    path("assessments/", include("sunlight.assessments.urls")),
 
     path("", include("sunlight.orgs.urls")),
     path("api/v1/", api.urls),

@@ -19,7 +19,7 @@ from sunlight.orgs import demo as orgs_demo
 # Each app's demo module has `load()`; they run in this order, skipped when already loaded.
 DEMO_APPS = (
     "orgs", "calendars", "powers", "risks", "checkpoints", "processes", "cases", "funds",
-    "alarms", "supervision", "notifications", "ratings", "reports", "enforcement", "sites",
+    "alarms", "supervision", "notifications", "ratings", "reports", "enforcement", "sites", "assessments",
 )
 
 
