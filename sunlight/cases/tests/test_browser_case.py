@@ -3,18 +3,26 @@ import re
 from playwright.sync_api import expect
 
 from sunlight.browser import BrowserTestCase
-from sunlight.cases.tests.factories import published
+from sunlight.cases.tests.factories import document, published
+from sunlight.ledger.actor import Actor
+from sunlight.powers.tests.helpers import draft, publish
+from sunlight.risks.actions import create_risk_point
+from sunlight.risks.tests.helpers import point_data
 
 
 class CaseJourneyTests(BrowserTestCase):
     def test_it_takes_a_case_from_the_window_to_the_leader_and_shows_it_to_the_citizen(self) -> None:
-        definition = published()
+        # The power the process implements, published, with a risk point and its red line.
+        power = draft(Actor.of(self.head), self.finance)
+        publish(Actor.of(self.head), self.inspector, power)
+        create_risk_point(Actor.of(self.head), self.finance, point_data())
+        definition = published(document(power="CZJ-XK-0001"))
         page = self.page
         # The clerk accepts an application: the risk warning comes first and must be acknowledged.
         self.sign_in("clerk")
         page.goto(self.url("/cases/new/"))
         page.click(f"a[href='/cases/new/{definition.pk}/']")
-        expect(page.locator("#prewarning")).to_be_visible()
+        expect(page.locator("#prewarning")).to_contain_text("严禁收受申请人财物或接受宴请")
         page.fill("input[name=subject]", "领购财政票据一批")
         page.select_option("select[name=applicant_kind]", "person")
         page.fill("input[name=applicant_name]", "张建华")
