@@ -225,6 +225,8 @@ DELEGATION_MAX_DAYS = envint("DELEGATION_MAX_DAYS", 90, minimum=1)
 SEAL_DIR = Path(os.environ.get("SEAL_DIR") or VAR_DIR / "seals")
 SEAL_KEYS_REQUIRED = envbool("SEAL_KEYS_REQUIRED", False)
 METRICS_TOKEN = envstr("METRICS_TOKEN")
+# Reverse proxies whose X-Forwarded-For is believed (addresses or networks, comma-separated).
+TRUSTED_PROXIES = envlist("TRUSTED_PROXIES", [])
 PORTAL_THROTTLE_LIMIT = envint("PORTAL_THROTTLE_LIMIT", 20, minimum=1)
 PORTAL_THROTTLE_WINDOW_SECONDS = envint("PORTAL_THROTTLE_WINDOW_SECONDS", 60, minimum=1)
 PORTAL_KIOSK_IDLE_SECONDS = envint("PORTAL_KIOSK_IDLE_SECONDS", 90, minimum=10)

@@ -25,6 +25,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from sunlight.accounts import actions
 from sunlight.accounts.models import User
 from sunlight.ledger.actor import Actor
+from sunlight.lib.clients import client_address
 from sunlight.orgs.access import is_verified, request_roles
 from sunlight.orgs.authority import needs_second_factor
 
@@ -136,12 +137,9 @@ def security(request: HttpRequest) -> HttpResponse:
 
 
 def client_ip(request: HttpRequest) -> str:
-    """The client address for lockouts: the socket peer, which a client cannot forge.
-
-    Behind a reverse proxy, the proxy must pass the real peer as REMOTE_ADDR (see
-    docs/deploy.md); trusting X-Forwarded-For here would let anyone pick their own address.
-    """
-    return str(request.META.get("REMOTE_ADDR", ""))
+    """The client address for lockouts: the socket peer, or behind trusted proxies the address
+    they saw (sunlight.lib.clients); a client cannot pick its own."""
+    return client_address(request)
 
 
 def locked_out(

@@ -20,6 +20,7 @@ from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.crypto import salted_hmac
 
+from sunlight.lib.clients import client_address
 from sunlight.portal.models import FailedLookup, ThrottleScope
 
 DEFAULT_LIMIT = 20
@@ -45,8 +46,8 @@ class Throttled(Exception):
 
 
 def client_key(request: HttpRequest, scope: ThrottleScope) -> str:
-    # The socket peer, as for the sign-in lockout: X-Forwarded-For is the client's to forge.
-    address = str(request.META.get("REMOTE_ADDR", ""))
+    # As for the sign-in lockout: the socket peer, or what trusted proxies saw.
+    address = client_address(request)
     day = timezone.localdate().isoformat()
     return salted_hmac(
         f"sunlight.portal.throttle.{scope}", f"{address}|{day}", algorithm="sha256"
