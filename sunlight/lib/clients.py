@@ -34,9 +34,8 @@ def client_address(request: HttpRequest) -> str:
     networks = _trusted(tuple(settings.TRUSTED_PROXIES))
     if not networks or not _is_trusted(peer, networks):
         return peer
-    forwarded = [
-        part.strip() for part in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",") if part.strip()
-    ]
+    header = str(request.META.get("HTTP_X_FORWARDED_FOR", ""))
+    forwarded = [part.strip() for part in header.split(",") if part.strip()]
     for address in reversed(forwarded):
         if not _is_trusted(address, networks):
             return address
