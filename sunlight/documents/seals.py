@@ -99,7 +99,6 @@ def _validity(builder: x509.CertificateBuilder, years: int) -> x509.CertificateB
     return builder.not_valid_before(VALID_FROM).not_valid_after(now + dt.timedelta(days=365 * years))
 
 
-
 @lru_cache(maxsize=1)
 def _ca() -> tuple[rsa.RSAPrivateKey, x509.Certificate]:
     def build(key: rsa.RSAPrivateKey) -> x509.Certificate:
