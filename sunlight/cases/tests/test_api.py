@@ -54,12 +54,12 @@ class CasesApiTests(Personas):
             self.post(f"/api/v1/cases/{number}/steps/{step_id}/complete", {"decision": decision})
         self.client.logout()
         public = self.client.post(
-            "/api/v1/public/case-query", {"number": number, "code": code}, content_type="application/json"
+            "/api/v1/portal/case-query", {"number": number, "code": code}, content_type="application/json"
         )
         self.assertEqual(public.json()["state"], CaseState.APPROVED)
         self.assertNotIn("张建华", public.content.decode())
         wrong = self.client.post(
-            "/api/v1/public/case-query", {"number": number, "code": "X"}, content_type="application/json"
+            "/api/v1/portal/case-query", {"number": number, "code": "X"}, content_type="application/json"
         )
         self.assertEqual(wrong.status_code, 404)
 
