@@ -27,6 +27,9 @@ BENCHMARKS = [
     ),
     ("Portal search for 建设工程", ["bench/search_bench.py"]),
     ("Electronic checkpoints: 20 rules per action", ["bench/checkpoints_bench.py"]),
+    ("Timer sweep: 1,000,000 open steps, 1,000 due", ["bench/timers_bench.py"]),
+    ("Public case query under load (wrk, 64 connections)", ["bench/query_load_bench.py"]),
+    ("District dashboard over 1,000,000 cases", ["bench/dashboard_bench.py"]),
 ]
 
 

@@ -8,8 +8,14 @@ class AlarmsConfig(AppConfig):
     verbose_name = _("Alarms")
 
     def ready(self) -> None:
-        from sunlight.alarms import listeners
+        from sunlight.alarms import listeners, timers  # noqa: F401 - timers register themselves
         from sunlight.ledger import refusals, verification
+        from sunlight.orgs.context import NavItem, register_nav
+        from sunlight.orgs.models import Role
 
         refusals.on_refusal(listeners.on_refusal)
         verification.on_verification_failure(listeners.on_ledger_failure)
+        register_nav(
+            NavItem("alarms:list", _("Alarms to handle"), Role.MONITORING, 20),
+            NavItem("alarms:list", _("Alarm verification"), Role.SUPERVISION, 20),
+        )

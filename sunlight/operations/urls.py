@@ -6,5 +6,6 @@ app_name = "operations"
 
 urlpatterns = [
     path("healthz", views.health, name="health"),
+    path("ping", views.ping, name="ping"),
     path("metrics", views.metrics, name="metrics"),
 ]

@@ -16,6 +16,11 @@ from sunlight.operations.metrics import render_metrics
 from sunlight.operations.models import TimerRun
 
 
+def ping(request: HttpRequest) -> HttpResponse:
+    """A constant answer: the reference the load benchmarks measure pages against."""
+    return HttpResponse(b"pong", content_type="text/plain")
+
+
 @never_cache
 def health(request: HttpRequest) -> JsonResponse:
     """200 when the database answers and the timers ran recently; 503 otherwise."""

@@ -59,7 +59,7 @@ def check(request: HttpRequest, scope: ThrottleScope) -> str:
     key = client_key(request, scope)
     now = timezone.now()
     since = now - window()
-    FailedLookup.objects.filter(at__lt=since).delete()
+    # Read only: a right code costs no write (old failures are cleared when a new one is kept).
     recent = list(
         FailedLookup.objects.filter(scope=scope, client=key, at__gte=since)
         .order_by("at")
@@ -72,4 +72,6 @@ def check(request: HttpRequest, scope: ThrottleScope) -> str:
 
 
 def failed(scope: ThrottleScope, key: str) -> None:
-    FailedLookup.objects.create(scope=scope, client=key, at=timezone.now())
+    now = timezone.now()
+    FailedLookup.objects.filter(at__lt=now - window()).delete()
+    FailedLookup.objects.create(scope=scope, client=key, at=now)
