@@ -65,7 +65,7 @@ class CaseQueryTests(Personas):
         )
         self.assertEqual(response.status_code, 429)
         self.assertNotContains(response, "query-result", status_code=429)
-        self.assertContains(response, "try again in 60 seconds", status_code=429)
+        self.assertContains(response, "请 60 秒后再试", status_code=429)
         # Another client is not held back by this one.
         self.assertIn(b"query-result", self.ask(self.case.number, self.code, address="198.51.100.9"))
         # Once the oldest failure is a minute old, the right code works again.
