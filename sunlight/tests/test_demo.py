@@ -11,9 +11,22 @@ from sunlight.orgs.models import Assignment, Organisation, OrgKind, PostKind
 
 
 class DemoDistrictTests(TestCase):
+    banner: str
+
     @classmethod
     def setUpTestData(cls) -> None:
-        call_command("demo", "--no-serve", stdout=io.StringIO())
+        banner = io.StringIO()
+        call_command("demo", "--no-serve", stdout=banner)
+        cls.banner = banner.getvalue()
+
+    def test_it_prints_the_banner_with_every_persona_and_the_citizens_samples(self) -> None:
+        for login in demo.demo_logins():
+            self.assertIn(login.username, self.banner)
+        for username in ("swjxm01", "swjgc01"):
+            self.assertIn(username, self.banner)
+            self.assertTrue(User.objects.get(username=username).check_password(demo.DEMO_PASSWORD))
+        self.assertRegex(self.banner, r"query case [A-Z]+-\d{4}-\d{6} with the code [0-9A-Z]{8}")
+        self.assertRegex(self.banner, r"follow report [0-9A-Z]{4}-")
 
     def test_it_loads_the_98_units_of_the_seed(self) -> None:
         units = Organisation.objects.units()

@@ -14,14 +14,31 @@ from typing import Any
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandParser
 
+from sunlight.accounts.models import User
+from sunlight.cases import demo as cases_demo
 from sunlight.orgs import demo as orgs_demo
+from sunlight.reports import demo as reports_demo
 
 # Each app's demo module has `load()`; they run in this order, skipped when already loaded.
 DEMO_APPS = (
-    "orgs", "calendars", "powers", "risks", "checkpoints", "processes", "cases", "funds",
-    "alarms", "supervision", "notifications", "ratings", "reports", "enforcement", "sites", "assessments",
+    "orgs",
+    "calendars",
+    "powers",
+    "risks",
+    "checkpoints",
+    "processes",
+    "cases",
+    "funds",
+    "alarms",
+    "supervision",
+    "notifications",
+    "ratings",
+    "reports",
+    "enforcement",
+    "sites",
+    "assessments",
 )
-
+PROJECT_LOGINS = (("project manager", "swjxm01"), ("project section chief", "swjgc01"))
 
 
 class Command(BaseCommand):
@@ -57,9 +74,21 @@ class Command(BaseCommand):
         )
         for login in orgs_demo.demo_logins():
             self.stdout.write(f"  {login.persona:<28} {login.username:<10} {login.full_name:<6} {login.post}")
+        for persona, username in PROJECT_LOGINS:
+            person = User.objects.filter(username=username).first()
+            if person is not None:
+                self.stdout.write(f"  {persona:<28} {username:<10} {person.full_name:<6} 区水务局 工程建设股")
         self.stdout.write(
             "  Inspectors and administrators set up their supervision key (TOTP) at first sign-in."
         )
+        sample = cases_demo.sample_case()
+        if sample is not None:
+            self.stdout.write(
+                f"  Citizen: query case {sample[0]} with the code {sample[1]} at /portal/query/."
+            )
+        receipt = reports_demo.sample_receipt()
+        if receipt is not None:
+            self.stdout.write(f"  Whistleblower: follow report {receipt} at /reports/follow/.")
         self.stdout.write("")
 
     def serve(self, bind: str) -> None:
