@@ -70,12 +70,12 @@ class AppealTests(Personas):
         actions.decide_appeal(self.as_actor(self.inspector), appeal, uphold=False, reason="评价有据")
         self.assertEqual(Rectification.objects.get(rating=self.rating).state, TaskState.OPEN)
         self.assertEqual(queries.satisfaction_by_unit()[0].total, 1)
-        with self.assertRaisesMessage(ValidationError, "decided already"):
+        with self.assertRaisesMessage(ValidationError, "该申诉已裁决"):
             actions.decide_appeal(self.as_actor(self.inspector), appeal, uphold=True, reason="再议")
 
     def test_it_appeals_only_a_bad_rating_once(self) -> None:
         self.appeal()
-        with self.assertRaisesMessage(ValidationError, "already"):
+        with self.assertRaisesMessage(ValidationError, "已申诉过"):
             self.appeal()
 
     def test_it_decides_on_the_inspectors_page_with_the_second_factor(self) -> None:

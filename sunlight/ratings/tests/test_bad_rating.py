@@ -102,10 +102,10 @@ class BadRatingTests(Personas):
 
     def test_it_allows_one_re_rating_after_the_rectification(self) -> None:
         rating = self.rate_badly()
-        with self.assertRaisesMessage(ValidationError, "rectification"):
+        with self.assertRaisesMessage(ValidationError, "完成整改后"):
             actions.rate(portal(), self.case, code=self.code, grade=5, comment="")
         rectification = Rectification.objects.get(rating=rating)
-        with self.assertRaisesMessage(ValidationError, "Call the rater back first"):
+        with self.assertRaisesMessage(ValidationError, "请先回访评价人"):
             actions.complete_rectification(self.as_actor(self.monitor), rectification, measures="一次告知")
         actions.record_contact(
             self.as_actor(self.monitor),
@@ -119,7 +119,7 @@ class BadRatingTests(Personas):
         )
         again = actions.rate(portal(), self.case, code=self.code, grade=Grade.SATISFIED, comment="")
         self.assertEqual((again.round, again.previous), (2, rating))
-        with self.assertRaisesMessage(ValidationError, "cannot be changed"):
+        with self.assertRaisesMessage(ValidationError, "评价不能修改"):
             actions.rate(portal(), self.case, code=self.code, grade=5, comment="")
         self.assertEqual(Rating.objects.count(), 2)  # the first rating stays as it was
         self.assertEqual(Rating.objects.get(pk=rating.pk).grade, Grade.VERY_DISSATISFIED)

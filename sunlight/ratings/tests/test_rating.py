@@ -64,7 +64,7 @@ class RatingTests(Personas):
 
     def test_it_accepts_one_rating_per_case(self) -> None:
         actions.rate(portal(), self.case, code=self.code, grade=4, comment="")
-        with self.assertRaisesMessage(ValidationError, "cannot be changed"):
+        with self.assertRaisesMessage(ValidationError, "评价不能修改"):
             actions.rate(portal(), self.case, code=self.code, grade=1, comment="改主意了")
         response = self.client.post(self.url, {"number": self.case.number, "code": self.code})
         self.assertContains(response, 'id="rating-refusal"')
@@ -72,7 +72,7 @@ class RatingTests(Personas):
 
     def test_it_refuses_to_rate_a_case_still_in_progress(self) -> None:
         running, code = start(self.as_actor(self.clerk), published())
-        with self.assertRaisesMessage(ValidationError, "not concluded"):
+        with self.assertRaisesMessage(ValidationError, "尚未办结"):
             actions.rate(portal(), running, code=code, grade=5, comment="")
 
     def test_it_needs_one_of_five_grades_and_a_comment_for_a_bad_one(self) -> None:

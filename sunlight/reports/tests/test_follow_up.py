@@ -47,7 +47,7 @@ class FollowUpTests(TemporaryMedia, Personas):
         refused = self.client.post(self.url, {"receipt": self.receipt}, REMOTE_ADDR="203.0.113.77")
         self.assertEqual(refused.status_code, 429)
         self.assertNotContains(refused, 'id="report-status"', status_code=429)
-        self.assertContains(refused, "try again in 60 seconds", status_code=429)
+        self.assertContains(refused, "请 60 秒后再试", status_code=429)
 
     def test_it_files_an_anonymous_report_through_the_page(self) -> None:
         form = self.client.get(reverse("reports:new"))
