@@ -6,3 +6,8 @@ class EnforcementConfig(AppConfig):
     name = "sunlight.enforcement"
     label = "enforcement"
     verbose_name = _("Field enforcement")
+
+    def ready(self) -> None:
+        from sunlight.enforcement import labels, timers  # noqa: F401  (timers register themselves)
+
+        labels.register()
