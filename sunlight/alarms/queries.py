@@ -49,3 +49,9 @@ def scope_of(request: HttpRequest) -> Scope:
 def listing(queryset: AlarmQuerySet) -> AlarmQuerySet:
     """The columns a list of alarms shows, in one query."""
     return queryset.select_related("unit", "person").order_by("-raised_at", "-pk")
+
+
+def may_read_alarm(request: HttpRequest, alarm_id: str) -> bool:
+    """documents.access reader: an alarm's letters and notices are read like the alarm."""
+    alarm = Alarm.objects.filter(pk=int(alarm_id)).first() if alarm_id.isdigit() else None
+    return alarm is not None and scope_of(request).covers(alarm)

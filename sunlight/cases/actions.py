@@ -20,7 +20,7 @@ from django.utils.translation import gettext as _
 
 from sunlight.accounts.models import User
 from sunlight.calendars.workdays import add_workdays
-from sunlight.cases import clock, engine
+from sunlight.cases import clock, engine, guards
 from sunlight.cases.models import (
     Applicant,
     Case,
@@ -265,6 +265,7 @@ def complete_step(
             raise ValidationError(_("The clock of this case is suspended; resume it before going on."))
         if case.state != CaseState.RUNNING:
             raise ValidationError(_("This case is concluded."))
+        guards.check(case, step, values, decision)
         checked = _checkpoint_detail(step, node, values, decision)
         now = timezone.now()
         # The conditional UPDATE is the lock: of two people completing at once, one changes

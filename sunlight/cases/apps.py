@@ -9,6 +9,9 @@ class CasesConfig(AppConfig):
 
     def ready(self) -> None:
         from sunlight.calendars.workdays import on_year_loaded
+        from sunlight.cases.readers import may_read_case
         from sunlight.cases.timers import recompute_provisional
+        from sunlight.documents import access
 
         on_year_loaded(recompute_provisional)
+        access.register("cases.case", may_read_case)

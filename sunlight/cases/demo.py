@@ -79,7 +79,11 @@ def _at(day: dt.date, hour: int, minute: int) -> Any:
 
 def load() -> None:
     rng = random.Random(SEED)
-    definitions = list(ProcessDefinition.objects.published().order_by("code"))
+    # Penalty cases (-XZCF) are decided against the discretion benchmark, which this generic
+    # replay cannot do: the enforcement demo brings its own.
+    definitions = [
+        d for d in ProcessDefinition.objects.published().order_by("code") if not d.code.endswith("-XZCF")
+    ]
     townships = list(Organisation.objects.units().filter(kind__in=[OrgKind.TOWNSHIP, OrgKind.SUBDISTRICT]))
     sample: tuple[str, str] | None = None
     for index, day in enumerate(_working_days(DAYS)):

@@ -11,6 +11,7 @@ from sunlight.cases.models import Case, CaseState, Decision
 from sunlight.documents.actions import issue
 from sunlight.documents.models import Document, DocumentKind
 from sunlight.ledger.actor import Actor
+from sunlight.lib.money import format_yuan
 
 
 def issue_result(actor: Actor, case: Case) -> Document | None:
@@ -26,7 +27,33 @@ def issue_result(actor: Actor, case: Case) -> Document | None:
         ("申请事项", case.subject),
         ("受理日期", timezone.localtime(case.started_at).strftime("%Y年%m月%d日")),
     ]
-    if approved:
+    penalty = decided.form_data if decided is not None and "penalty_decision" in decided.form_data else None
+    kind = DocumentKind.APPROVAL if approved else DocumentKind.REFUSAL
+    if penalty is not None and approved:
+        title, kind = "行政处罚决定书", DocumentKind.PENALTY
+        fields[1] = ("当事人", case.applicant.name)
+        fields[2] = ("违法事实", case.subject)
+        fields[3] = ("立案日期", fields[3][1])
+        fields += [
+            ("处罚依据", str(penalty.get("legal_basis", "—"))),
+            ("裁量基准", f"{penalty.get('benchmark', '—')}（{penalty.get('grade', '—')}）"),
+            ("处罚内容", f"罚款人民币{format_yuan(int(penalty.get('amount_fen', 0)))}"),
+        ]
+        body = (
+            "经调查，你（单位）的上述行为事实清楚、证据确凿，依据上列规定，按照行政处罚裁量基准，决定给予上述行政处罚。"
+            "请自收到本决定书之日起十五日内缴纳罚款；逾期不缴纳的，每日按罚款数额的百分之三加处罚款。"
+            "如不服本决定，可在收到本决定书之日起六十日内依法申请行政复议，或者在六个月内依法提起行政诉讼。"
+        )
+    elif case.definition.code.endswith("-XZCF") and not approved:
+        title = "不予行政处罚决定书"
+        fields[1] = ("当事人", case.applicant.name)
+        fields[2] = ("案由", case.subject)
+        fields.append(("不予处罚的理由", reasons or "—"))
+        body = (
+            "经调查，根据《中华人民共和国行政处罚法》第五十七条第一款第（二）项的规定，决定不予行政处罚。"
+            "如不服本决定，可在收到本决定书之日起六十日内依法申请行政复议，或者在六个月内依法提起行政诉讼。"
+        )
+    elif approved:
         title = f"准予{case.definition.name}决定书"
         body = (
             f"经审查，你（单位）提出的{case.subject}申请符合法定条件、标准，"
@@ -45,7 +72,7 @@ def issue_result(actor: Actor, case: Case) -> Document | None:
     )
     document = issue(
         actor,
-        kind=DocumentKind.APPROVAL if approved else DocumentKind.REFUSAL,
+        kind=kind,
         title=title,
         issuer=case.owner,
         subject=case,

@@ -136,6 +136,9 @@ def detail(request: HttpRequest, number: str) -> HttpResponse:
 def step(request: HttpRequest, number: str, step_id: int) -> HttpResponse:
     case = _case_for(request, number)
     item = get_object_or_404(Step, pk=step_id, case=case)
+    if item.node_id == "decide" and case.definition.code.endswith("-XZCF"):
+        # A penalty is decided against the discretion benchmark, on enforcement's own page.
+        return redirect("enforcement:decision", number=case.number)
     node = case.definition.graph.node(item.node_id)
     form = StepForm(request.POST or None, node=node)
     if request.method == "POST" and form.is_valid():

@@ -13,6 +13,7 @@ from sunlight.orgs.models import Organisation
 class DocumentKind(models.TextChoices):
     APPROVAL = "approval", _("Decision to approve")
     REFUSAL = "refusal", _("Decision to refuse")
+    PENALTY = "penalty", _("Administrative penalty decision")
     RECOMMENDATION = "recommendation", _("Supervision recommendation letter")
     ACCOUNTABILITY = "accountability", _("Accountability notice")
     OTHER = "other", _("Other document")

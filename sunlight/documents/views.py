@@ -8,7 +8,7 @@ from django.shortcuts import get_object_or_404, render
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods
 
-from sunlight.documents import actions, seals
+from sunlight.documents import access, actions, seals
 from sunlight.documents.models import Document
 from sunlight.orgs.access import role_required
 from sunlight.orgs.models import Role
@@ -49,7 +49,8 @@ def ca_certificate(request: HttpRequest) -> HttpResponse:
 
 @role_required(Role.WORKBENCH, Role.MONITORING, Role.SUPERVISION)
 def download(request: HttpRequest, number: str) -> FileResponse:
-    document = Document.objects.filter(number=number).first()
-    if document is None:
+    document = Document.objects.select_related("issuer").filter(number=number).first()
+    # Not found and not allowed look the same: numbers are sequential and easy to guess.
+    if document is None or not access.may_download(request, document):
         raise Http404
     return FileResponse(document.file.open("rb"), content_type="application/pdf", filename=f"{number}.pdf")

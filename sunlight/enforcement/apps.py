@@ -8,6 +8,8 @@ class EnforcementConfig(AppConfig):
     verbose_name = _("Field enforcement")
 
     def ready(self) -> None:
-        from sunlight.enforcement import labels, timers  # noqa: F401  (timers register themselves)
+        from sunlight.cases import guards as case_guards
+        from sunlight.enforcement import guards, labels, timers  # noqa: F401  (timers register themselves)
 
         labels.register()
+        case_guards.register(guards.penalty_through_benchmark)

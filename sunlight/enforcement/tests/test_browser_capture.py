@@ -3,12 +3,10 @@
 from typing import Any
 
 from django.core.files.storage import default_storage
-from django.db import connections
 from django.test import override_settings
 from playwright.sync_api import Geolocation, Route, expect
 
 from sunlight.browser import BrowserTestCase
-from sunlight.enforcement import triggers
 from sunlight.enforcement.models import Evidence, EvidenceChannel, HashSource
 from sunlight.enforcement.tests.factories import (
     EnforcementFields,
@@ -33,11 +31,6 @@ class CaptureJourneyTests(MediaInTempDir, EnforcementFields, BrowserTestCase):
         )
         self.context.set_default_timeout(15_000)
         self.page = self.context.new_page()
-
-    def _fixture_teardown(self) -> None:
-        # The flush between transactional tests deletes evidence, which the triggers refuse.
-        with triggers.lifted(connections["default"]):
-            super()._fixture_teardown()  # type: ignore[misc]
 
     def test_it_captures_a_photo_and_shows_it_in_the_case_with_its_hash(self) -> None:
         case = open_case(self)

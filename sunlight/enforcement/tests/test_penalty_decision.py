@@ -3,6 +3,7 @@
 from django.core.exceptions import ValidationError
 from django.test import override_settings
 from django.urls import reverse
+from django.utils import timezone
 
 from sunlight.alarms.models import Alarm, AlarmKind
 from sunlight.cases.models import CaseState, StepState
@@ -139,3 +140,81 @@ class PenaltyDecisionTests(EnforcementTestCase):
         response = self.client.post(url, {"action": "conclude", "reason": "减轻处罚"})
         self.assertRedirects(response, reverse("cases:detail", args=[self.case.number]))
         self.assertEqual(self.case.steps.get(node_id="decide").state, StepState.DONE)
+
+
+@override_settings(LANGUAGE_CODE="en")
+class BenchmarkBypassTests(EnforcementTestCase):
+    """The decision step cannot be approved around the benchmark, by page or by API."""
+
+    def setUp(self) -> None:
+        self.case = open_case(self)
+        to_decision(self, self.case)
+        self.step = active_step(self.case, "decide")
+
+    def test_it_refuses_approving_the_penalty_step_without_a_benchmark_decision(self) -> None:
+        from sunlight.cases import actions as case_actions
+
+        for values in ({}, {"penalty_decision": 999999}, {"penalty_decision": "1"}):
+            with self.assertRaises(Refused):
+                case_actions.complete_step(
+                    self.as_actor(self.zhzf_leader), self.step, values=values, decision="approve"
+                )
+        self.step.refresh_from_db()
+        self.assertEqual(self.step.state, StepState.ACTIVE)
+        refusals = Leaf.objects.filter(action="refused", object_id=str(self.case.pk))
+        self.assertEqual(refusals.count(), 3)
+        self.assertTrue(
+            Alarm.objects.filter(kind=AlarmKind.CHECKPOINT_BLOCKED, subject_id=str(self.case.pk)).exists()
+        )
+
+    def test_it_sends_the_generic_step_page_to_the_decision_page(self) -> None:
+        self.login(self.zhzf_leader)
+        response = self.client.get(reverse("cases:step", args=[self.case.number, self.step.pk]))
+        self.assertRedirects(
+            response, reverse("enforcement:decision", args=[self.case.number]), fetch_redirect_response=False
+        )
+
+    def test_it_still_lets_the_leader_decide_not_to_punish_with_reasons(self) -> None:
+        from sunlight.cases import actions as case_actions
+
+        case_actions.complete_step(
+            self.as_actor(self.zhzf_leader),
+            self.step,
+            values={},
+            decision="refuse",
+            reason="违法行为轻微并及时改正",
+        )
+        self.step.refresh_from_db()
+        self.assertEqual(self.step.state, StepState.DONE)
+
+
+@override_settings(LANGUAGE_CODE="en")
+class PenaltyDocumentTests(EnforcementTestCase):
+    def test_it_seals_a_penalty_decision_not_a_permit(self) -> None:
+        from sunlight.cases.timers import issue_results
+        from sunlight.documents.models import DocumentKind
+
+        case = open_case(self)
+        evidence = evidence_for(self.as_actor(self.officer), case)
+        to_decision(self, case)
+        decisions.decide_penalty(
+            self.as_actor(self.zhzf_leader),
+            case,
+            benchmark=self.benchmark,
+            facts=FACTS,
+            amount_fen=12_000_00,
+            justification="",
+            reason="事实清楚，证据确凿",
+            evidence_ids=[evidence.pk],
+        )
+        deliver = active_step(case, "deliver")
+        from sunlight.cases import actions as case_actions
+
+        delivery = {"delivered_on": timezone.localdate().isoformat(), "delivery": "direct"}
+        case_actions.complete_step(self.as_actor(self.officer), deliver, values=delivery)
+        issue_results()
+        case.refresh_from_db()
+        self.assertEqual(case.state, CaseState.APPROVED)
+        assert case.result_document is not None
+        self.assertEqual(case.result_document.kind, DocumentKind.PENALTY)
+        self.assertEqual(case.result_document.title, "行政处罚决定书")
