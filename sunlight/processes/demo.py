@@ -10,7 +10,10 @@ from sunlight.processes import actions
 from sunlight.processes.definition import load_text
 from sunlight.processes.models import ProcessDefinition
 
-DESCRIPTION = "the demo processes (construction approval old and new, township intake, water abstraction)"
+DESCRIPTION = (
+    "the demo processes (construction approval old and new, township intake, water abstraction, "
+    "administrative penalty)"
+)
 DEFINITIONS = Path(__file__).with_name("definitions")
 
 
