@@ -6,3 +6,18 @@ class AssessmentsConfig(AppConfig):
     name = "sunlight.assessments"
     label = "assessments"
     verbose_name = _("Assessment and dashboards")
+
+    def ready(self) -> None:
+        from sunlight.assessments import timers  # noqa: F401  (timers register themselves)
+        from sunlight.orgs.context import NavItem, register_nav
+        from sunlight.orgs.models import Role
+
+        register_nav(
+            NavItem("assessments:dashboard", _("Dashboards"), Role.SUPERVISION, 15),
+            NavItem("assessments:index", _("Assessment"), Role.SUPERVISION, 25),
+            NavItem("assessments:analytics", _("Process analytics"), Role.SUPERVISION, 27),
+            NavItem("assessments:unit_dashboard", _("Dashboard"), Role.MONITORING, 15),
+            NavItem("assessments:index", _("Assessment"), Role.MONITORING, 36),
+            NavItem("assessments:schemes", _("Assessment scheme"), Role.ADMINISTRATION, 40),
+            NavItem("assessments:analytics", _("Process analytics"), Role.ADMINISTRATION, 42),
+        )
