@@ -57,7 +57,9 @@ for n in range({count}):
     out.append([case.number, code])
 print(json.dumps(out))
 """
-    result = subprocess.run([PYTHON, "-c", script], cwd=ROOT, env=env, capture_output=True, text=True, check=True)
+    result = subprocess.run(
+        [PYTHON, "-c", script], cwd=ROOT, env=env, capture_output=True, text=True, check=True
+    )
     return [tuple(pair) for pair in json.loads(result.stdout.strip().splitlines()[-1])]
 
 
@@ -106,21 +108,41 @@ def main() -> None:
     parser.add_argument("--workers", type=int, default=2)
     args = parser.parse_args()
     directory = tempfile.mkdtemp(prefix="sunlight-query-bench-")
-    env = {**os.environ, "VAR_DIR": directory, "DATABASE_URL": os.environ.get("DATABASE_URL", f"sqlite:///{directory}/db.sqlite3"),
-           "DJANGO_SETTINGS_MODULE": "sunlight.settings", "LOG_LEVEL": "WARNING", "PORTAL_THROTTLE_LIMIT": "1000000"}
+    env = {
+        **os.environ,
+        "VAR_DIR": directory,
+        "DATABASE_URL": os.environ.get("DATABASE_URL", f"sqlite:///{directory}/db.sqlite3"),
+        "DJANGO_SETTINGS_MODULE": "sunlight.settings",
+        "LOG_LEVEL": "WARNING",
+        "PORTAL_THROTTLE_LIMIT": "1000000",
+    }
     env.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
     pairs = prepare(env, 200)
     script = Path(directory) / "query.lua"
     script.write_text(LUA % ",".join(f'{{"{n}","{c}"}}' for n, c in pairs), encoding="utf-8")
     port = free_port()
     server = subprocess.Popen(
-        [PYTHON, "manage.py", "serve", "--bind", f"127.0.0.1:{port}", "--workers", str(args.workers), "--threads", "1"],
-        cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True,
+        [
+            PYTHON,
+            "manage.py",
+            "serve",
+            "--bind",
+            f"127.0.0.1:{port}",
+            "--workers",
+            str(args.workers),
+            "--threads",
+            "1",
+        ],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        start_new_session=True,
     )
     try:
         for _ in range(200):
             try:
-                urllib.request.urlopen(f"http://127.0.0.1:{port}/ping", timeout=2)  # noqa: S310
+                urllib.request.urlopen(f"http://127.0.0.1:{port}/ping", timeout=2)
                 break
             except (urllib.error.URLError, OSError):
                 time.sleep(0.2)
@@ -133,11 +155,17 @@ def main() -> None:
     finally:
         os.killpg(server.pid, signal.SIGTERM)
         server.wait(timeout=30)
-    print(f"server: gunicorn, {args.workers} workers; wrk: 2 threads, {args.connections} connections, {args.seconds} s each")
+    print(
+        f"server: gunicorn, {args.workers} workers; wrk: 2 threads, {args.connections} connections, {args.seconds} s each"
+    )
     print(f"constant view /ping (reference): {ping_rate:,.0f} requests/s, p99 {ping_p99:.1f} ms")
-    print(f"public case query:               {query_rate:,.0f} requests/s, p99 {query_p99:.1f} ms, non-2xx {query_bad}")
+    print(
+        f"public case query:               {query_rate:,.0f} requests/s, p99 {query_p99:.1f} ms, non-2xx {query_bad}"
+    )
     print(f"ratio: {query_rate / ping_rate:.2f}x the constant view (target >= 0.7x); p99 target < 50 ms")
-    print(f"web workers' memory after the load: {', '.join(f'{m:.0f} MiB' for m in memory)} (target < 200 MB each)")
+    print(
+        f"web workers' memory after the load: {', '.join(f'{m:.0f} MiB' for m in memory)} (target < 200 MB each)"
+    )
 
 
 if __name__ == "__main__":

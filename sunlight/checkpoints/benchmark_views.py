@@ -6,6 +6,7 @@ from typing import Any, cast
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
+from django.db.models import Prefetch
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -59,9 +60,18 @@ def _decisions_visible(request: HttpRequest, benchmark: Benchmark) -> list[Penal
 @role_required(*READERS)
 def benchmarks(request: HttpRequest) -> HttpResponse:
     today = timezone.localdate()
+    # The versions that have started, newest first, for all benchmarks in one query; the
+    # version in force is chosen from them as `discretion.version_in_force` does.
+    started = Prefetch(
+        "versions",
+        queryset=BenchmarkVersion.objects.filter(effective_from__lte=today).order_by("-version"),
+        to_attr="started_versions",
+    )
     rows = []
-    for benchmark in Benchmark.objects.select_related("unit"):
-        rows.append({"benchmark": benchmark, "version": discretion.version_in_force(benchmark, today)})
+    for benchmark in Benchmark.objects.select_related("unit").prefetch_related(started):
+        newest = next(iter(benchmark.started_versions), None)
+        expired = newest is not None and newest.effective_until is not None and newest.effective_until < today
+        rows.append({"benchmark": benchmark, "version": None if expired else newest})
     return render(
         request,
         "checkpoints/benchmarks.html",

@@ -134,7 +134,7 @@ def point_detail(request: HttpRequest, pk: int) -> HttpResponse:
         {
             "point": point,
             "unit": point.unit,
-            "measures": point.measures.select_related("owner").order_by("number"),
+            "measures": point.measures.select_related("owner__organisation").order_by("number"),
             "revisions": point.revisions.select_related("created_by")[:50],
             "measure_form": MeasureForm(unit=point.unit),
             "review_form": ReviewMeasureForm(),

@@ -19,8 +19,8 @@ Rows go in with raw SQL on the real tables: `executemany` on SQLite, `COPY` on P
 one transaction per batch that also moves the ledger head, so an interrupted run leaves a
 consistent database and a second run tops up to the sizes asked (idempotent). A checkpoint is
 signed every `--checkpoint-every` leaves and at the end (`make_checkpoint`), so `verifyledger`
-checks the whole result. Generated concluded cases have no sealed result document, as demo cases
-do until `runtimers` seals them.
+checks the whole result. Concluded copies have no sealed result document yet, like the demo's
+own cases until `runtimers` seals them.
 """
 
 from __future__ import annotations
@@ -30,7 +30,7 @@ import hashlib
 import importlib
 import json
 import time
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -44,7 +44,7 @@ from django.utils.crypto import salted_hmac
 from sunlight.cases.actions import QUERY_ALPHABET, QUERY_LENGTH, query_digest
 from sunlight.cases.models import Applicant, Case, CaseState, JoinArrival, Step
 from sunlight.ledger import canonical, checkpoints, merkle
-from sunlight.ledger.actions import DbNodeStore, appended_atomically
+from sunlight.ledger.actions import appended_atomically
 from sunlight.ledger.actor import Actor
 from sunlight.ledger.models import Channel, Leaf
 from sunlight.orgs.models import Assignment, Organisation, PostKind
@@ -55,6 +55,7 @@ TEMPLATES = 500
 OPEN_STATES = (CaseState.RUNNING,)
 CLONED_STATES = (CaseState.RUNNING, CaseState.APPROVED, CaseState.REFUSED, CaseState.WITHDRAWN)
 
+# The columns copied from a template, as in the migrations (ids, numbers and applicants are new).
 CASE_COLUMNS = (
     "definition_id",
     "owner_id",
@@ -120,6 +121,24 @@ def leaf_shape(data: str, action: str) -> str:
     return text.replace(f'"{SEQ}"', "%(seq)d").replace(OBJ, "%(obj)s").replace(f'"{APP}"', "%(app)d")
 
 
+def stored_nodes(keys: Sequence[tuple[int, int]]) -> dict[tuple[int, int], bytes]:
+    """Stored nodes by (level, index), looked up as OR'd equalities, one index search each.
+
+    Not `DbNodeStore.get_many`: SQLite (3.40) plans its row-value `IN` list as a scan of the
+    whole node table (EXPLAIN QUERY PLAN: SCAN ledger_node), seconds at 20 million nodes.
+    """
+    if not keys:
+        return {}
+    index = connection.ops.quote_name("index")
+    where = " OR ".join([f"(level = %s AND {index} = %s)"] * len(keys))
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT level, {index}, hash FROM ledger_node WHERE {where}",  # noqa: S608
+            [value for key in keys for value in key],
+        )
+        return {(level, idx): bytes(digest) for level, idx, digest in cursor.fetchall()}
+
+
 class Frontier:
     """The pending left subtrees of the ledger, so that appends need no reads (O(log n) memory).
 
@@ -135,7 +154,7 @@ class Frontier:
     def load(cls, size: int) -> Frontier:
         """The frontier of a stored tree of `size` leaves: one perfect subtree per set bit."""
         keys = [(level, (size >> level) - 1) for level in range(size.bit_length()) if size >> level & 1]
-        stored = DbNodeStore().get_many(keys)
+        stored = stored_nodes(keys)
         return cls(size, {level: stored[(level, index)] for level, index in keys})
 
     def append(self, leaf_hash: bytes, out: list[tuple[int, int, bytes]]) -> None:
@@ -167,7 +186,7 @@ class Template:
 
 @dataclass
 class Shifted:
-    """A template moved by `days`, its values ready for the database; ids come per copy."""
+    """A template moved back by whole weeks, its values ready for the database; ids come per copy."""
 
     case: list[Any]
     year: int
@@ -569,7 +588,7 @@ class Generator:
             )
 
 
-def load_demo_prerequisites(stdout: Any) -> None:
+def load_demo_prerequisites(say: Callable[[str], object]) -> None:
     """The demo up to its cases (the templates), each part skipped when already loaded."""
     from sunlight.management.commands.demo import DEMO_APPS
 
@@ -578,7 +597,7 @@ def load_demo_prerequisites(stdout: Any) -> None:
         if not module.is_loaded():
             started = time.monotonic()
             module.load()
-            stdout.write(f"demo {app}: loaded in {time.monotonic() - started:.1f} s")
+            say(f"demo {app}: loaded in {time.monotonic() - started:.1f} s")
 
 
 class Command(BaseCommand):
@@ -592,7 +611,12 @@ class Command(BaseCommand):
         parser.add_argument("--per-day", type=int, default=1000, help="copied cases per day of history")
         parser.add_argument("--open-share", type=float, default=0.02, help="share of copies still open")
         parser.add_argument(
-            "--checkpoint-every", type=int, default=100_000, help="leaves between checkpoints"
+            "--checkpoint-every",
+            type=int,
+            default=1_000_000,
+            # Each signing computes the root from the stored tree; on SQLite that lookup scans
+            # the node table (see `stored_nodes`), so fewer checkpoints keep the run short.
+            help="leaves between checkpoints (default 1,000,000)",
         )
         parser.add_argument(
             "--no-demo", action="store_true", help="do not load the demo when there is no case to copy"
@@ -602,7 +626,7 @@ class Command(BaseCommand):
         if options["cases"] < 0 or options["leaves"] < 0 or options["checkpoint_every"] < 1:
             raise CommandError("sizes must be positive")
         if not options["no_demo"] and not Case.objects.filter(~Q(state=CaseState.SUSPENDED)).exists():
-            load_demo_prerequisites(self.stdout)
+            load_demo_prerequisites(self.stdout.write)
         if not Organisation.objects.exists():
             raise CommandError("the database is empty: load the demo first")
         generator = Generator(
