@@ -1,14 +1,13 @@
 """The authorization matrix: every page and API URL, opened by every persona.
 
-`world()` builds one object of each kind a URL can name; `expand()` turns every URL pattern into
-a concrete URL (or says why it cannot); `outcome()` classifies what a persona gets. The expected
-table is committed in `authz_expected.json`; regenerate it with
+`world()` (in authz_world.py) builds one object of each kind a URL can name; `expand()` turns
+every URL pattern into a concrete URL (or says why it cannot); `outcome()` classifies what a
+persona gets. The expected table is committed in `authz_expected.json`; regenerate it with
 `AUTHZ_WRITE=1 .venv/bin/pytest sunlight/tests/test_authorization_matrix.py` and review the diff.
 """
 
 from __future__ import annotations
 
-import datetime as dt
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -16,9 +15,11 @@ from typing import Any
 
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver
-from django.utils import timezone
 
-from sunlight.test import PersonaFields, create_personas, totp_device
+from sunlight.test import totp_device
+from sunlight.tests.authz_world import World, world
+
+__all__ = ["PERSONAS", "Route", "World", "client_for", "expand", "outcome", "routes", "world"]
 
 # URL names that are not pages to open: static assets, the language switch, sign-out, etc.
 SKIPPED = {"set_language", "accounts:logout", "operations:metrics"}
@@ -63,71 +64,6 @@ def routes() -> Iterator[Route]:
             yield route
 
 
-class World(PersonaFields):
-    """One of each object the URLs name, in the personas' small district."""
-
-    values: dict[str, Any]
-
-
-def world() -> World:
-    from sunlight.cases import actions as case_actions
-    from sunlight.cases.models import Step
-    from sunlight.cases.tests.factories import document, published, start
-    from sunlight.cases.timers import issue_results
-    from sunlight.ledger.actor import Actor
-    from sunlight.orgs import actions as org_actions
-
-    w = World()
-    create_personas(w)
-    definition = published(document())
-    case, _code = start(Actor.of(w.clerk), definition)
-    accept = case.steps.get(node_id="accept")
-    extension = case_actions.request_extension(
-        Actor.of(w.clerk), case, days=2, reason="补充材料", notice="延期2个工作日"
-    )
-    done, _code = start(Actor.of(w.clerk), definition)
-    case_actions.complete_step(
-        Actor.of(w.clerk), done.steps.get(node_id="accept"), values={"amount": 1, "copies": 1}
-    )
-    case_actions.complete_step(Actor.of(w.chief), done.steps.get(node_id="review"), values={})
-    case_actions.complete_step(
-        Actor.of(w.leader),
-        done.steps.get(node_id="decide"),
-        values={},
-        decision="refuse",
-        reason="不符合条件",
-    )
-    issue_results()
-    done.refresh_from_db()
-    delegation = org_actions.grant_delegation(
-        Actor.of(w.head),
-        post=w.chief_post,
-        grantee=w.clerk,
-        starts_at=timezone.now(),
-        ends_at=timezone.now() + dt.timedelta(days=2),
-        reason="股长出差",
-    )
-    w.values = {
-        "number": case.number,
-        "step_id": accept.pk,
-        "unit_id": w.finance.pk,
-        "object_type": "cases.case",
-        "object_id": str(case.pk),
-        "year": 2026,
-        "extension_id": extension.pk,
-        "definition_id": definition.pk,
-        # pk by URL name prefix: the object each app's pages name.
-        "pk:orgs:organisation": w.finance.pk,
-        "pk:orgs:delegation_revoke": delegation.pk,
-        "pk:processes": definition.pk,
-        "pk:cases:decide_extension": extension.pk,
-        "document": done.result_document.number if done.result_document else "",
-        "case": case,
-        "step": Step.objects.get(pk=accept.pk),
-    }
-    return w
-
-
 _PARAM = re.compile(r"<(?:(\w+):)?(\w+)>")
 
 
@@ -142,8 +78,6 @@ def expand(route: Route, w: World) -> str | None:
         for key in (f"{name}:{route.name}", f"{name}:{route.name.rsplit(':', 1)[0]}"):
             if key in values:
                 return str(values[key])
-        if name == "number" and route.name.startswith("documents:"):
-            return str(values["document"]) if values["document"] else _missing()
         if name in values and name != "pk":
             return str(values[name])
         return _missing()
