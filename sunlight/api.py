@@ -112,7 +112,17 @@ API_APPS = (
         "checkpoints",
         "funds",
     ),
-    *("documents", "notifications", "ratings", "reports", "portal", "supervision", "enforcement", "sites", "assessments"),
+    *(
+        "documents",
+        "notifications",
+        "ratings",
+        "reports",
+        "portal",
+        "supervision",
+        "enforcement",
+        "sites",
+        "assessments",
+    ),
 )
 
 

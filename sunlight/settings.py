@@ -74,7 +74,6 @@ INSTALLED_APPS = [
     "sunlight.assessments",
     "sunlight.ratings",
     "sunlight.reports",
-
     "sunlight.supervision",
     "sunlight.portal",
 ]
@@ -85,7 +84,6 @@ MIDDLEWARE = [
     "sunlight.lib.middleware.RequestIdMiddleware",
     "sunlight.operations.metrics.LatencyMiddleware",
     "sunlight.lib.middleware.ApiJsonErrorsMiddleware",
-
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",

@@ -8,7 +8,6 @@ urlpatterns = [
     path("", portal_views.home, name="home"),
     path("i18n/setlang/", set_language, name="set_language"),
     path("", include("sunlight.operations.urls")),
-
     path("accounts/", include("sunlight.accounts.urls")),
     path("supervision/", include("sunlight.supervision.urls")),
     path("ledger/", include("sunlight.ledger.urls")),
@@ -28,7 +27,6 @@ urlpatterns = [
     path("enforcement/", include("sunlight.enforcement.urls")),
     path("sites/", include("sunlight.sites.urls")),
     path("assessments/", include("sunlight.assessments.urls")),
-
     path("", include("sunlight.orgs.urls")),
     path("api/v1/", api.urls),
 ]
