@@ -11,8 +11,12 @@
 
 from __future__ import annotations
 
+from django.http import HttpRequest
+
 from sunlight.accounts.models import User
 from sunlight.alarms.lifecycle import inspector_standing
+from sunlight.assessments.models import Assessment
+from sunlight.documents.access import inspector_with_key
 from sunlight.orgs import authority
 from sunlight.orgs.authority import Standing, standing_among
 from sunlight.orgs.models import LEADER_POST_KINDS, Assignment, OrgKind, Post, PostKind, Role
@@ -22,6 +26,7 @@ __all__ = [
     "district_inspector_standing",
     "district_scope",
     "inspector_standing",
+    "may_read_letter",
     "reader_standing",
     "unit_scope",
 ]
@@ -85,3 +90,12 @@ def reader_standing(user: User, roles: set[Role]) -> Standing | None:
     if Role.ADMINISTRATION in roles:
         return admin_standing(user)
     return None
+
+
+def may_read_letter(request: HttpRequest, assessment_id: str) -> bool:
+    """A recommendation letter on an assessment: inspectors holding the key and the graded unit."""
+    if inspector_with_key(request):
+        return True
+    unit_id = Assessment.objects.filter(pk=assessment_id).values_list("unit_id", flat=True).first()
+    user = request.user
+    return unit_id is not None and isinstance(user, User) and unit_id in unit_scope(user)

@@ -9,9 +9,12 @@ class AssessmentsConfig(AppConfig):
 
     def ready(self) -> None:
         from sunlight.assessments import timers  # noqa: F401  (timers register themselves)
+        from sunlight.assessments.access import may_read_letter
+        from sunlight.documents import access
         from sunlight.orgs.context import NavItem, register_nav
         from sunlight.orgs.models import Role
 
+        access.register("assessments.assessment", may_read_letter)
         register_nav(
             NavItem("assessments:dashboard", _("Dashboards"), Role.SUPERVISION, 15),
             NavItem("assessments:index", _("Assessment"), Role.SUPERVISION, 25),

@@ -174,6 +174,15 @@ class DutiesTests(Personas):
         self.assertEqual(finance.letter.kind, DocumentKind.RECOMMENDATION)
         self.assertEqual(finance.letter.issuer, self.commission)
         self.assertTrue(Leaf.objects.filter(action="assessments.issue_letter").exists())
+        url = reverse("documents:download", args=[finance.letter.number])
+        for person, verified, status in (
+            (self.monitor, False, 200),  # the graded unit's monitoring centre
+            (self.inspector, True, 200),
+            (self.outsider, False, 404),  # another unit's staff
+        ):
+            self.client.logout()
+            self.login(person, verified=verified)
+            self.assertEqual(self.client.get(url).status_code, status, person.username)
 
     def test_it_shows_the_evidence_of_a_score(self) -> None:
         self.compute()
