@@ -43,6 +43,7 @@ test-browser: $(STAMP) system
 	$(VENV)/bin/pytest -m browser
 
 bench: $(STAMP)
+	scripts/ensure-system bench
 	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements-bench.txt
 	$(PY) bench/run_all.py
 
