@@ -1,7 +1,8 @@
 """Dashboard benchmark: the district dashboard over 1,000,000 cases' worth of summary rows.
 
-Run: `make bench` (all benchmarks) or `.venv/bin/python bench/dashboard_bench.py [--cases N]`.
-Uses a throwaway SQLite database (or DATABASE_URL). It writes the summary tables the timer
+Run: `make bench` (all benchmarks) or `.venv/bin/python bench/dashboard_bench.py [--cases N]
+[--database sqlite|postgres]`. Uses a throwaway SQLite database, or a throwaway PostgreSQL
+cluster started with `scripts/with-postgres` as `make test` does. It writes the summary tables the timer
 keeps (per day × unit × power category: cases; per day × unit × kind × level: alarms; funds;
 ratings; the open snapshot) for a year of `--cases` cases spread over `--units` units, then
 times the district dashboard page, as an inspector of the whole district sees it, against a
@@ -15,6 +16,7 @@ import datetime as dt
 import os
 import random
 import statistics
+import subprocess
 import sys
 import tempfile
 import time
@@ -225,7 +227,13 @@ def main() -> None:
     parser.add_argument("--cases", type=int, default=1_000_000)
     parser.add_argument("--units", type=int, default=2000)
     parser.add_argument("--runs", type=int, default=9)
+    parser.add_argument("--database", choices=("sqlite", "postgres"), default="sqlite")
     args = parser.parse_args()
+    if args.database == "postgres" and not os.environ.get("DATABASE_URL", "").startswith("postgres"):
+        # Start the throwaway cluster as `make test` does, and run again inside it.
+        root = Path(__file__).resolve().parents[1]
+        command = [str(root / "scripts" / "with-postgres"), sys.executable, *sys.argv]
+        sys.exit(subprocess.run(command, cwd=root, check=False).returncode)
     setup_database()
 
     from django.db import connection

@@ -29,7 +29,11 @@ BENCHMARKS = [
     ("Electronic checkpoints: 20 rules per action", ["bench/checkpoints_bench.py"]),
     ("Timer sweep: 1,000,000 open steps, 1,000 due", ["bench/timers_bench.py"]),
     ("Public case query under load (wrk, 64 connections)", ["bench/query_load_bench.py"]),
-    ("District dashboard over 1,000,000 cases", ["bench/dashboard_bench.py"]),
+    ("District dashboard over 1,000,000 cases (SQLite)", ["bench/dashboard_bench.py"]),
+    (
+        "District dashboard over 1,000,000 cases (PostgreSQL)",
+        ["bench/dashboard_bench.py", "--database", "postgres"],
+    ),
     ("Ledger proofs at 10,000,000 leaves (inclusion, consistency)", ["bench/proof_bench.py"]),
     ("Excel import of the demo power list and risk register, with progress", ["bench/import_bench.py"]),
 ]
