@@ -126,21 +126,6 @@ def build_tree(leaves: int) -> float:
     return time.monotonic() - started
 
 
-def indexed_store() -> BatchNodeStore:
-    from collections.abc import Iterable
-
-    from sunlight.ledger.actions import DbNodeStore
-    from sunlight.management.commands.generatescale import stored_nodes
-
-    class IndexedNodeStore(DbNodeStore):
-        """`DbNodeStore` with its lookup as OR'd equalities (`generatescale.stored_nodes`)."""
-
-        def get_many(self, keys: Iterable[tuple[int, int]]) -> dict[tuple[int, int], bytes]:
-            return stored_nodes(list(keys))
-
-    return IndexedNodeStore()
-
-
 def timings(fn: Callable[[int], object], arguments: list[int]) -> list[float]:
     """Seconds per call, with the garbage collector off as `timeit` has it."""
     out = []
@@ -214,12 +199,6 @@ def main() -> None:
         "--path", type=Path, help="SQLite file: the kept tree, or an existing ledger of at least --leaves"
     )
     parser.add_argument("--samples", type=int, default=SAMPLES)
-    parser.add_argument(
-        "--production-samples",
-        type=int,
-        default=3,
-        help="proofs through DbNodeStore as it is (slow on SQLite)",
-    )
     args = parser.parse_args()
     if args.database == "postgres" and not os.environ.get("DATABASE_URL", "").startswith("postgres"):
         command = [str(ROOT / "scripts" / "with-postgres"), sys.executable, *sys.argv]
@@ -244,7 +223,7 @@ def main() -> None:
         print(f"reused {path} ({path.stat().st_size / 2**30:.1f} GiB)")
     size = Head.objects.values_list("size", flat=True).get()
     checkpoint = Checkpoint.objects.filter(size=size).get()
-    store = indexed_store()
+    store = DbNodeStore()
     root = merkle.root(store, size)
     assert root.hex() == checkpoint.root, "the stored tree does not give the signed root"
 
@@ -260,10 +239,6 @@ def main() -> None:
     measure(store, size, leaves[:200], olds[:200])  # warm up the page cache and the code
     found = measure(store, size, leaves, olds)
     check(store, size, root, leaves, olds[:200])
-    production = DbNodeStore()
-    few = args.production_samples
-    slow = measure(production, size, leaves[:few], olds[:few]) if few else {}
-    check(production, size, root, leaves[:few], olds[:few])
 
     select_m, select_p99, _ = summary(found["select"])
     sm3_m, _, _ = summary(found["sm3"])
@@ -284,20 +259,16 @@ def main() -> None:
     # makes the p99 when the load is high (the same proofs run again take their median).
     load = os.getloadavg()[0]
     print(f"  (load average {load:.1f} on {os.cpu_count()} cores while measuring)")
-    for name in ("inclusion", "consistency") if slow else ():
-        median, _, _ = summary(slow[name])
-        print(
-            f"{name} proof through DbNodeStore.get_many as it is (row-value IN): median {median / 1000:,.1f} ms "
-            f"= {median / select_m:,.0f}x one SELECT ({few} samples)"
+    explain = "EXPLAIN QUERY PLAN" if connection.vendor == "sqlite" else "EXPLAIN"
+    with connection.cursor() as cursor:
+        lookup = (
+            'SELECT level, "index", hash FROM ledger_node'
+            ' WHERE (level = 0 AND "index" = 1) OR (level = 1 AND "index" = 1)'
         )
-    if slow:
-        explain = "EXPLAIN QUERY PLAN" if connection.vendor == "sqlite" else "EXPLAIN"
-        with connection.cursor() as cursor:
-            lookup = 'SELECT level, "index", hash FROM ledger_node WHERE (level, "index") IN ((0, 1), (1, 1))'
-            cursor.execute(f"{explain} {lookup}")
-            plan = " / ".join(str(row[-1]).strip() for row in cursor.fetchall())
-        version = f"SQLite {sqlite3.sqlite_version}" if connection.vendor == "sqlite" else "PostgreSQL"
-        print(f"  its plan on {version}: {plan}")
+        cursor.execute(f"{explain} {lookup}")
+        plan = " / ".join(str(row[-1]).strip() for row in cursor.fetchall())
+    version = f"SQLite {sqlite3.sqlite_version}" if connection.vendor == "sqlite" else "PostgreSQL"
+    print(f"  the node lookup's plan on {version}: {plan}")
 
 
 if __name__ == "__main__":

@@ -32,12 +32,13 @@ class DbNodeStore:
         if not wanted:
             return {}
         index = connection.ops.quote_name("index")
-        # Row-value IN: one indexed lookup per key on (level, index), in one round trip.
-        placeholders = ", ".join(["(%s, %s)"] * len(wanted))
+        # OR'd equalities: one index search per key, in one round trip, on both databases. Not a
+        # row-value IN: SQLite 3.40 plans that as a scan of the whole table (seconds at 10M leaves).
+        where = " OR ".join([f"(level = %s AND {index} = %s)"] * len(wanted))
         params = [value for key in wanted for value in key]
         with connection.cursor() as cursor:
             cursor.execute(
-                f"SELECT level, {index}, hash FROM ledger_node WHERE (level, {index}) IN ({placeholders})",  # noqa: S608
+                f"SELECT level, {index}, hash FROM ledger_node WHERE {where}",  # noqa: S608
                 params,
             )
             return {(level, idx): bytes(h) for level, idx, h in cursor.fetchall()}

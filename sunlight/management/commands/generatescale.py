@@ -44,7 +44,7 @@ from django.utils.crypto import salted_hmac
 from sunlight.cases.actions import QUERY_ALPHABET, QUERY_LENGTH, query_digest
 from sunlight.cases.models import Applicant, Case, CaseState, JoinArrival, Step
 from sunlight.ledger import canonical, checkpoints, merkle
-from sunlight.ledger.actions import appended_atomically
+from sunlight.ledger.actions import DbNodeStore, appended_atomically
 from sunlight.ledger.actor import Actor
 from sunlight.ledger.models import Channel, Leaf
 from sunlight.orgs.models import Assignment, Organisation, PostKind
@@ -122,21 +122,8 @@ def leaf_shape(data: str, action: str) -> str:
 
 
 def stored_nodes(keys: Sequence[tuple[int, int]]) -> dict[tuple[int, int], bytes]:
-    """Stored nodes by (level, index), looked up as OR'd equalities, one index search each.
-
-    Not `DbNodeStore.get_many`: SQLite (3.40) plans its row-value `IN` list as a scan of the
-    whole node table (EXPLAIN QUERY PLAN: SCAN ledger_node), seconds at 20 million nodes.
-    """
-    if not keys:
-        return {}
-    index = connection.ops.quote_name("index")
-    where = " OR ".join([f"(level = %s AND {index} = %s)"] * len(keys))
-    with connection.cursor() as cursor:
-        cursor.execute(
-            f"SELECT level, {index}, hash FROM ledger_node WHERE {where}",  # noqa: S608
-            [value for key in keys for value in key],
-        )
-        return {(level, idx): bytes(digest) for level, idx, digest in cursor.fetchall()}
+    """Stored nodes by (level, index), through the ledger's own node store."""
+    return DbNodeStore().get_many(keys)
 
 
 class Frontier:
@@ -614,8 +601,7 @@ class Command(BaseCommand):
             "--checkpoint-every",
             type=int,
             default=1_000_000,
-            # Each signing computes the root from the stored tree; on SQLite that lookup scans
-            # the node table (see `stored_nodes`), so fewer checkpoints keep the run short.
+            # Each signing computes the root from the stored tree: a few index searches.
             help="leaves between checkpoints (default 1,000,000)",
         )
         parser.add_argument(
