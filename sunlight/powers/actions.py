@@ -135,16 +135,23 @@ def _apply_scalars(version: PowerVersion, data: PowerData, office: Organisation 
 
 @records_refusals
 def create_powers(
-    actor: Actor, unit: Organisation, entries: Sequence[tuple[str, PowerData]]
+    actor: Actor,
+    unit: Organisation,
+    entries: Sequence[tuple[str, PowerData]],
+    *,
+    directory: UnitDirectory | None = None,
 ) -> list[PowerVersion]:
-    """Create power items with their first draft version, one leaf per item."""
+    """Create power items with their first draft version, one leaf per item.
+
+    `directory`: the unit's offices and posts when the caller (an import) has read them already.
+    """
     acting = rules.as_editor(actor, unit, action="powers.create", obj=unit)
     if not unit.is_unit:
         raise ValidationError({"unit": _("Powers belong to a unit.")})
     prepared: list[tuple[str, PowerData, Organisation | None, list[Post]]] = []
     codes = [code.strip().upper() for code, _data in entries]
     taken = set(PowerItem.objects.filter(code__in=codes).values_list("code", flat=True))
-    directory = UnitDirectory.of(unit)
+    directory = directory or UnitDirectory.of(unit)
     for code, (_code, raw) in zip(codes, entries, strict=True):
         data = normalised(raw)
         check_code(code, data.category)
@@ -383,7 +390,9 @@ def approve_version(actor: Actor, version: PowerVersion, *, note: str = "") -> P
     return approve_versions(actor, [version], note=note)[0]
 
 
-def save_power(actor: Actor, unit: Organisation, code: str, data: PowerData) -> str:
+def save_power(
+    actor: Actor, unit: Organisation, code: str, data: PowerData, *, directory: UnitDirectory | None = None
+) -> str:
     """Make the unit's list say `data` for `code`: "created", "changed" or "unchanged".
 
     A new code creates the item; an open draft is updated; a published item whose content
@@ -392,7 +401,7 @@ def save_power(actor: Actor, unit: Organisation, code: str, data: PowerData) -> 
     code = code.strip().upper()
     item = PowerItem.objects.filter(code=code).select_related("unit").first()
     if item is None:
-        create_power(actor, unit, code, data)
+        create_powers(actor, unit, [(code, data)], directory=directory)
         return "created"
     if item.unit_id != unit.pk:
         raise Refused(

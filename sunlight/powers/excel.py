@@ -11,7 +11,8 @@ from __future__ import annotations
 
 import io
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
 from typing import IO, Any, BinaryIO
 
 from django.core.exceptions import ValidationError
@@ -41,6 +42,7 @@ from sunlight.powers.models import (
     LimitUnit,
     MaterialForm,
     PowerCategory,
+    PowerItem,
     PowerVersion,
     ResponsibilityStage,
 )
@@ -372,7 +374,8 @@ def import_workbook(
     directories: dict[int, UnitDirectory] = {}
     total = len(main_rows)
     with transaction.atomic():
-        for done, row in enumerate(main_rows, start=1):
+        pending: list[_Pending] = []
+        for row in main_rows:
             code = row.values["code"].strip().upper()
             cells = CellErrors()
             fields = _main_data(row.values, cells)
@@ -380,28 +383,27 @@ def import_workbook(
             if unit is None:
                 cells.errors["unit"] = _("%(v)s is not a unit.") % {"v": row.values["unit"]}
             _cell_errors(report, POWERS, row, cells.errors)
+            if unit is not None and unit.pk not in directories:
+                directories[unit.pk] = UnitDirectory.of(unit)
             if unit is not None and fields["office"]:
                 # Units write the office's name; the list keeps its code.
-                if unit.pk not in directories:
-                    directories[unit.pk] = UnitDirectory.of(unit)
                 office = directories[unit.pk].offices.get(fields["office"])
                 fields["office"] = office.code if office else fields["office"]
             own = parts[code]
             own_parts: dict[str, Any] = {key: tuple(p for _row, p in own[key]) for key in PART_SHEETS}
-            data = PowerData(**fields, **own_parts)
-            if cells.errors or unit is None:
-                continue
-            try:
-                with transaction.atomic():
-                    report.count(actions.save_power(actor, unit, code, data))
-            except ValidationError as exc:
-                for key, message in errors_of(exc):
-                    _locate(report, row, own, key, message)
-            except Refused as exc:
-                refusals.append(exc)
-                report.errors.append(
-                    RowError(str(POWERS.label), row.number, str(POWERS.columns[1].label), str(exc.message))
-                )
+            if not cells.errors and unit is not None:
+                pending.append(_Pending(row, code, unit, PowerData(**fields, **own_parts), own))
+        existing = set(
+            PowerItem.objects.filter(code__in=[p.code for p in pending]).values_list("code", flat=True)
+        )
+        done = total - len(pending)
+        for batch in _batches(pending, existing):
+            if len(batch) > 1 and _create_batch(actor, batch, directories, report):
+                done += len(batch)
+            else:
+                for entry in batch:
+                    _save_row(actor, entry, directories[entry.unit.pk], report, refusals)
+                    done += 1
             if progress is not None:
                 progress(done, total)
         if report.errors:
@@ -410,6 +412,71 @@ def import_workbook(
     for refusal in refusals:
         record_refusal(actor, refusal)
     return report
+
+
+@dataclass
+class _Pending:
+    """A row whose cells are sound, waiting for the actions."""
+
+    row: Row
+    code: str
+    unit: Organisation
+    data: PowerData
+    own: dict[str, list[tuple[Row, Any]]]
+
+
+BATCH = 50
+
+
+def _batches(pending: list[_Pending], existing: set[str]) -> Iterator[list[_Pending]]:
+    """Runs of new codes of one unit (created together), and every other row on its own."""
+    batch: list[_Pending] = []
+    for entry in pending:
+        if entry.code in existing:
+            if batch:
+                yield batch
+                batch = []
+            yield [entry]
+            continue
+        if batch and (batch[0].unit.pk != entry.unit.pk or len(batch) == BATCH):
+            yield batch
+            batch = []
+        batch.append(entry)
+    if batch:
+        yield batch
+
+
+def _create_batch(
+    actor: Actor, batch: list[_Pending], directories: dict[int, UnitDirectory], report: ImportReport
+) -> bool:
+    """Create a run of new powers in one action; False (nothing written) if any of them is refused,
+    so that the rows are then saved one by one and each error is reported at its row."""
+    unit = batch[0].unit
+    try:
+        with transaction.atomic():
+            actions.create_powers(
+                actor, unit, [(e.code, e.data) for e in batch], directory=directories[unit.pk]
+            )
+    except (ValidationError, Refused):
+        return False
+    report.created += len(batch)
+    return True
+
+
+def _save_row(
+    actor: Actor, entry: _Pending, directory: UnitDirectory, report: ImportReport, refusals: list[Refused]
+) -> None:
+    try:
+        with transaction.atomic():
+            report.count(actions.save_power(actor, entry.unit, entry.code, entry.data, directory=directory))
+    except ValidationError as exc:
+        for key, message in errors_of(exc):
+            _locate(report, entry.row, entry.own, key, message)
+    except Refused as exc:
+        refusals.append(exc)
+        report.errors.append(
+            RowError(str(POWERS.label), entry.row.number, str(POWERS.columns[1].label), str(exc.message))
+        )
 
 
 def _locate(

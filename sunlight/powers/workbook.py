@@ -9,6 +9,7 @@ written while any remains.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import zipfile
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
@@ -86,8 +87,12 @@ class ImportReport:
         }
 
 
+@functools.cache
 def spellings(choices: Any) -> dict[str, str]:
-    """Every spelling a cell may use for a choice: its code and its label in each language."""
+    """Every spelling a cell may use for a choice: its code and its label in each language.
+
+    Kept per choices class: the labels are fixed in the code, and an import asks for every cell.
+    """
     found: dict[str, str] = {}
     for value, label in choices.choices:
         found[value.lower()] = value

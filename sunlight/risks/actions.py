@@ -84,14 +84,19 @@ def create_risk_points(
     actor: Actor,
     unit: Organisation,
     entries: Sequence[tuple[str, RiskPointData, Sequence[MeasureData]]],
+    *,
+    directory: Directory | None = None,
 ) -> list[RiskPoint]:
-    """Add risk points (each with its measures) to the unit's register; one leaf per row."""
+    """Add risk points (each with its measures) to the unit's register; one leaf per row.
+
+    `directory`: the unit's powers and posts when the caller (an import) has read them already.
+    """
     acting = rules.as_editor(actor, unit, action="risks.create_point", obj=unit)
     generated = iter(_next_numbers(unit, sum(1 for code, *_ in entries if not code.strip())))
     points: list[RiskPoint] = []
     measures: list[list[MeasureData]] = []
     seen: set[str] = set()
-    directory = Directory.of(unit)
+    directory = directory or Directory.of(unit)
     for code, raw, raw_measures in entries:
         data = normalised_point(raw)
         code = code.strip().upper() or next(generated)
@@ -215,7 +220,12 @@ def retire_risk_point(actor: Actor, point: RiskPoint, *, reason: str) -> RiskPoi
 
 @records_refusals
 def add_measure(
-    actor: Actor, point: RiskPoint, data: MeasureData, *, number: int | None = None
+    actor: Actor,
+    point: RiskPoint,
+    data: MeasureData,
+    *,
+    number: int | None = None,
+    directory: Directory | None = None,
 ) -> ControlMeasure:
     acting = rules.as_editor(actor, point.unit, action="risks.add_measure", obj=point)
     if point.state != RiskState.ACTIVE:
@@ -228,7 +238,7 @@ def add_measure(
             raise ValidationError(
                 {"number": _("Measure %(n)d of this risk point exists already.") % {"n": number}}
             )
-        measure = _measure_row(point, number, data, point.unit)
+        measure = _measure_row(point, number, data, point.unit, directory)
         measure.save()
         append(
             acting,
@@ -296,6 +306,8 @@ def save_risk_point(
     code: str,
     data: RiskPointData,
     measures: Sequence[tuple[int, MeasureData]],
+    *,
+    directory: Directory | None = None,
 ) -> str:
     """Make the register say this for `code` (from an import): "created", "changed" or "unchanged".
 
@@ -305,7 +317,7 @@ def save_risk_point(
     point = RiskPoint.objects.filter(code=code).select_related("unit", "power", "post").first()
     outcome = "unchanged"
     if point is None:
-        point = create_risk_point(actor, unit, data, code=code)
+        point = create_risk_points(actor, unit, [(code, data, ())], directory=directory)[0]
         outcome = "created"
     elif point.unit_id != unit.pk:
         raise Refused(
@@ -322,7 +334,7 @@ def save_risk_point(
         found = existing.get(number)
         try:
             if found is None:
-                add_measure(actor, point, measure, number=number)
+                add_measure(actor, point, measure, number=number, directory=directory)
             elif measure_data(found) != normalised_measure(measure):
                 update_measure(actor, found, measure, reason=_("Imported from a workbook."))
             else:

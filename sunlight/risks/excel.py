@@ -9,7 +9,8 @@ from __future__ import annotations
 
 import io
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
 from typing import IO, BinaryIO
 
 from django.core.exceptions import ValidationError
@@ -222,7 +223,8 @@ def import_workbook(
     units: dict[str, Organisation | None] = {}
     directories: dict[int, Directory] = {}
     with transaction.atomic():
-        for done, row in enumerate(point_rows, start=1):
+        pending: list[_Pending] = []
+        for row in point_rows:
             code = row.values["code"].strip().upper()
             cells = CellErrors()
             data = _point(row.values, cells)
@@ -242,7 +244,9 @@ def import_workbook(
             own = measures[code]
             # Check the measures on their own too, so that their rows are reported even when
             # the risk point itself is wrong.
-            directory = directories.setdefault(unit.pk, Directory.of(unit))
+            if unit.pk not in directories:
+                directories[unit.pk] = Directory.of(unit)
+            directory = directories[unit.pk]
             bad_measure = False
             for measure_row, _number, measure in own:
                 try:
@@ -262,19 +266,18 @@ def import_workbook(
                     for key, message in errors_of(exc):
                         _locate(report, row, own, key, message)
                 continue
-            try:
-                with transaction.atomic():
-                    report.count(
-                        actions.save_risk_point(actor, unit, code, data, [(n, m) for _, n, m in own])
-                    )
-            except ValidationError as exc:
-                for key, message in errors_of(exc):
-                    _locate(report, row, own, key, message)
-            except Refused as exc:
-                refusals.append(exc)
-                report.errors.append(
-                    RowError(str(POINTS.label), row.number, POINTS.column_label("unit"), str(exc.message))
-                )
+            pending.append(_Pending(row, code, unit, data, own))
+        existing = set(
+            RiskPoint.objects.filter(code__in=[p.code for p in pending]).values_list("code", flat=True)
+        )
+        done = len(point_rows) - len(pending)
+        for batch in _batches(pending, existing):
+            if len(batch) > 1 and _create_batch(actor, batch, directories, report):
+                done += len(batch)
+            else:
+                for entry in batch:
+                    _save_row(actor, entry, directories[entry.unit.pk], report, refusals)
+                    done += 1
             if progress is not None:
                 progress(done, len(point_rows))
         if report.errors:
@@ -282,6 +285,78 @@ def import_workbook(
     for refusal in refusals:
         record_refusal(actor, refusal)
     return report
+
+
+@dataclass
+class _Pending:
+    """A risk point row whose cells and measures are sound, waiting for the actions."""
+
+    row: Row
+    code: str
+    unit: Organisation
+    data: RiskPointData
+    own: list[tuple[Row, int, MeasureData]]
+
+    def numbered_in_order(self) -> bool:
+        return sorted(n for _r, n, _m in self.own) == list(range(1, len(self.own) + 1))
+
+
+BATCH = 50
+
+
+def _batches(pending: list[_Pending], existing: set[str]) -> Iterator[list[_Pending]]:
+    """Runs of new risk points of one unit (created together), every other row on its own."""
+    batch: list[_Pending] = []
+    for entry in pending:
+        if entry.code in existing or not entry.numbered_in_order():
+            if batch:
+                yield batch
+                batch = []
+            yield [entry]
+            continue
+        if batch and (batch[0].unit.pk != entry.unit.pk or len(batch) == BATCH):
+            yield batch
+            batch = []
+        batch.append(entry)
+    if batch:
+        yield batch
+
+
+def _create_batch(
+    actor: Actor, batch: list[_Pending], directories: dict[int, Directory], report: ImportReport
+) -> bool:
+    """Create a run of new risk points with their measures in one action; False (nothing written)
+    if any is refused, so that the rows are then saved one by one and each error found at its row."""
+    unit = batch[0].unit
+    entries = [(e.code, e.data, [m for _r, _n, m in sorted(e.own, key=lambda o: o[1])]) for e in batch]
+    try:
+        with transaction.atomic():
+            actions.create_risk_points(actor, unit, entries, directory=directories[unit.pk])
+    except (ValidationError, Refused):
+        return False
+    report.created += len(batch)
+    return True
+
+
+def _save_row(
+    actor: Actor, entry: _Pending, directory: Directory, report: ImportReport, refusals: list[Refused]
+) -> None:
+    measures = [(n, m) for _r, n, m in entry.own]
+    try:
+        with transaction.atomic():
+            report.count(
+                actions.save_risk_point(
+                    actor, entry.unit, entry.code, entry.data, measures, directory=directory
+                )
+            )
+    except ValidationError as exc:
+        for key, message in errors_of(exc):
+            _locate(report, entry.row, entry.own, key, message)
+    except Refused as exc:
+        refusals.append(exc)
+        report.errors.append(
+            RowError(str(POINTS.label), entry.row.number, POINTS.column_label("unit"), str(exc.message))
+        )
 
 
 def _locate(
