@@ -18,8 +18,10 @@ checkpoints app is installed. The same work is done three ways in one run:
 from __future__ import annotations
 
 import argparse
+import cProfile
 import json
 import os
+import pstats
 import re
 import sqlite3
 import statistics
@@ -28,6 +30,8 @@ import tempfile
 import time
 from pathlib import Path
 from typing import Any
+
+from profiling import print_profile
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
@@ -46,7 +50,7 @@ def setup_django(directory: str) -> None:
     call_command("migrate", verbosity=0)
 
 
-def sunlight_run(cases: int) -> tuple[float, dict[str, Any]]:
+def sunlight_run(cases: int, profiled: int = 0) -> tuple[float, dict[str, Any]]:
     from django.db import connection
 
     from sunlight.cases import actions
@@ -105,7 +109,14 @@ def sunlight_run(cases: int) -> tuple[float, dict[str, Any]]:
     with connection.cursor() as cursor:
         cursor.execute("SELECT COUNT(*) FROM ledger_leaf")
         leaves = cursor.fetchone()[0]
-    return elapsed, {"checkpoints": checkpoints, "leaves": leaves}
+    info: dict[str, Any] = {"checkpoints": checkpoints, "leaves": leaves}
+    if profiled:
+        # After the timed run, so that the profiler does not slow what is measured.
+        profile = cProfile.Profile()
+        for _ in range(profiled):
+            profile.runcall(lifecycle)
+        info["profile"] = pstats.Stats(profile)
+    return elapsed, info
 
 
 def _install_checkpoints(document: dict[str, Any]) -> int:
@@ -248,10 +259,13 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--cases", type=int, default=100)
     parser.add_argument("--repeat", type=int, default=1)
+    parser.add_argument(
+        "--profile", type=int, default=20, metavar="CASES", help="profile this many more cases (0: none)"
+    )
     args = parser.parse_args()
     directory = tempfile.mkdtemp(prefix="sunlight-engine-bench-")
     setup_django(directory)
-    sunlight_seconds, info = sunlight_run(args.cases)
+    sunlight_seconds, info = sunlight_run(args.cases, args.profile)
     plain_seconds = statistics.median(plain_run(args.cases, directory) for _ in range(args.repeat))
     spiff_seconds = statistics.median(spiff_run(args.cases, directory) for _ in range(args.repeat))
     rate = args.cases / sunlight_seconds
@@ -267,6 +281,8 @@ def main() -> None:
     print(
         f"SpiffWorkflow 3.2: {args.cases / spiff_seconds:8.1f} cases/s  -> Sunlight = {spiff_seconds / sunlight_seconds:.2f}x SpiffWorkflow (target >= 4x)"
     )
+    if "profile" in info:
+        print_profile(f"{args.profile} more cases through Sunlight's actions", info["profile"], top=22)
     print(
         json.dumps(
             {

@@ -28,6 +28,8 @@ import time
 from pathlib import Path
 from typing import Any
 
+from profiling import print_profile
+
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "sunlight.settings")
@@ -121,23 +123,6 @@ def profiled(importer: Any, name: str, profiles: dict[str, pstats.Stats]) -> Any
     return run
 
 
-def print_profile(name: str, stats: pstats.Stats, top: int = 14) -> None:
-    """The product's functions that take the most time, cumulative (profiled run: slower)."""
-    entries = stats.stats  # type: ignore[attr-defined]
-    total = max(ct for (_cc, _nc, _tt, ct, _callers) in entries.values())
-    rows = sorted(
-        (
-            (ct, nc, f"{Path(file).relative_to(ROOT)}:{line} {function}")
-            for (file, line, function), (_cc, nc, _tt, ct, _callers) in entries.items()
-            if file.startswith(str(ROOT / "sunlight"))
-        ),
-        reverse=True,
-    )
-    print(f"  profile of the {name} import (cumulative, {total:.1f} s under the profiler):")
-    for ct, calls, where in rows[:top]:
-        print(f"    {ct / total * 100:5.1f}%  {calls:>7,} calls  {where}")
-
-
 def import_as_the_page_does(kind: str, path: Path, importer: Any) -> dict[str, Any]:
     """Start the import job as the upload page does and poll its progress as the page does."""
     from django.core.files.uploadedfile import SimpleUploadedFile
@@ -210,7 +195,7 @@ def main() -> None:
         )
         print(f"  progress seen by polling ({len(result['progress'])} updates): {steps}")
         if name in profiles:
-            print_profile(name, profiles[name])
+            print_profile(f"the {name} import", profiles[name])
         total += result["seconds"]
     read_total = sum(seconds for seconds, _rows in reference.values())
     verdict = "met" if total <= TARGET_SECONDS else "NOT met"
