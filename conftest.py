@@ -38,9 +38,7 @@ def _fresh_process_caches() -> None:
         forget()
 
 
-
 @pytest.hookimpl(trylast=True)
-
 def pytest_configure(config: pytest.Config) -> None:
     if not config.pluginmanager.hasplugin("django"):
         return  # pure tests run with -p no:django
