@@ -33,6 +33,8 @@ class OrgsQueryCountTests(Personas):
         with CaptureQueriesContext(connection) as captured:
             response = self.client.get(url)
         self.assertContains(response, marker, count=rows)
+        # Printed by pytest when a count differs: the statements show the query that repeats.
+        print(f"{url} with {rows} rows:", *(q["sql"][:160] for q in captured), sep="\n  ")
         return len(captured)
 
     def people(self, count: int) -> list[User]:
