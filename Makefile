@@ -37,7 +37,7 @@ test-sqlite: $(STAMP)
 	$(VENV)/bin/pytest -m "not browser"
 
 test-postgres: $(STAMP) system
-	scripts/with-postgres $(VENV)/bin/pytest -m "not browser"
+	scripts/with-postgres --tests $(VENV)/bin/pytest -m "not browser"
 
 test-browser: $(STAMP) system
 	$(VENV)/bin/pytest -m browser

@@ -58,6 +58,10 @@ def _install_sqlite(connection: BaseDatabaseWrapper) -> None:
 
 def _install_postgresql(connection: BaseDatabaseWrapper) -> None:
     with connection.cursor() as cursor:
+        # `migrate` inside a transaction that has written rows (the demo command run again, in a
+        # test) leaves deferred foreign-key checks pending, and PostgreSQL refuses DDL on a table
+        # with pending trigger events: run the checks now.
+        cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
         cursor.execute("CREATE EXTENSION IF NOT EXISTS pg_trgm")
         cursor.execute(
             "CREATE INDEX IF NOT EXISTS powers_version_search_trgm "

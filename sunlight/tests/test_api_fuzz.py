@@ -6,11 +6,14 @@ everything) and as a verified administrator, through the WSGI application in-pro
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from typing import Any
 
 import pytest
 import schemathesis
+from django.core.signals import request_finished, request_started
 from django.core.wsgi import get_wsgi_application
+from django.db import close_old_connections
 from django.test import Client
 from hypothesis import HealthCheck, settings
 
@@ -32,11 +35,21 @@ def signed_in_headers(user: Any) -> dict[str, str]:
 
 
 @pytest.fixture
-def sessions(db: None) -> list[dict[str, str]]:
-    """A verified inspector (reads everything) and a verified administrator (manages the register)."""
+def sessions(db: None) -> Iterator[list[dict[str, str]]]:
+    """A verified inspector (reads everything) and a verified administrator (manages the register).
+
+    While the fuzzing runs, the test's database connection is kept across requests, as Django's
+    test client does: called directly, the WSGI application closes connections when a request
+    ends, which on PostgreSQL closes the connection holding the test's transaction.
+    """
     people = PersonaFields()
     create_personas(people)
-    return [signed_in_headers(people.inspector), signed_in_headers(people.admin)]
+    headers = [signed_in_headers(people.inspector), signed_in_headers(people.admin)]
+    request_started.disconnect(close_old_connections)
+    request_finished.disconnect(close_old_connections)
+    yield headers
+    request_started.connect(close_old_connections)
+    request_finished.connect(close_old_connections)
 
 
 @schema.parametrize()
