@@ -59,3 +59,13 @@ def chosen_unit(request: HttpRequest) -> Organisation | None:
                 raise PermissionDenied(_("You see only the units you work in or supervise."))
         return found
     return units[0] if units else None
+
+
+def editor_form(request: HttpRequest, unit_id: int) -> None:
+    """An edit form opens only for those who may save it (an inspector reads, a clerk files).
+
+    Only the page is refused: a POST still reaches the action, which refuses it and records the
+    attempt in the ledger.
+    """
+    if request.method == "GET" and not rules.may_edit(person(request), unit_id):
+        raise PermissionDenied(_("Your posts do not give access to this page."))

@@ -125,6 +125,7 @@ def _render_form(
 def create(request: HttpRequest, unit_id: int) -> HttpResponse:
     unit = get_object_or_404(Organisation.objects.units(), pk=unit_id)
     access.require_view(request, unit)
+    access.editor_form(request, unit.pk)
     initial = {"implementing_body": unit.name, "visits_needed": 1}
     form = PowerForm(request.POST or None, unit=unit, with_code=True, initial=initial)
     formsets = part_formsets(request.POST or None, request.FILES or None)
@@ -187,6 +188,7 @@ def version_detail(request: HttpRequest, pk: int) -> HttpResponse:
 def edit(request: HttpRequest, pk: int) -> HttpResponse:
     version = _version(request, pk)
     unit = version.item.unit
+    access.editor_form(request, unit.pk)
     if version.state not in EDITABLE_STATES:
         messages.error(request, _("Only a draft or a returned version can be edited."))
         return redirect("powers:version", pk=version.pk)

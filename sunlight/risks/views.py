@@ -98,6 +98,7 @@ def register(request: HttpRequest) -> HttpResponse:
 def point_new(request: HttpRequest, unit_id: int) -> HttpResponse:
     unit = get_object_or_404(Organisation.objects.units(), pk=unit_id)
     access.require_view(request, unit)
+    access.editor_form(request, unit.pk)
     initial = {"power": request.GET.get("power")}
     form = RiskPointForm(request.POST or None, unit=unit, initial=initial)
     measure = MeasureForm(request.POST or None, unit=unit, prefix="measure")
@@ -148,6 +149,7 @@ def point_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def point_edit(request: HttpRequest, pk: int) -> HttpResponse:
     point = _point(request, pk)
+    access.editor_form(request, point.unit_id)
     current = point_data(point)
     initial = current.as_dict() | {"domains": list(current.domains)}
     form = RiskPointForm(request.POST or None, unit=point.unit, initial=initial)
@@ -213,6 +215,7 @@ def _measure(request: HttpRequest, pk: int) -> ControlMeasure:
 def measure_edit(request: HttpRequest, pk: int) -> HttpResponse:
     measure = _measure(request, pk)
     point = measure.risk_point
+    access.editor_form(request, point.unit_id)
     form = MeasureForm(request.POST or None, unit=point.unit, initial=measure_data(measure).as_dict())
     if request.method == "POST" and form.is_valid():
         try:

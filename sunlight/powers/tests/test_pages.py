@@ -2,6 +2,7 @@ from typing import Any
 
 from django.urls import reverse
 
+from sunlight.ledger.models import Leaf
 from sunlight.powers.forms import PART_FORMS
 from sunlight.powers.models import PowerVersion, VersionState
 from sunlight.powers.tests.helpers import draft
@@ -84,3 +85,20 @@ class VersionPageTests(Personas):
         self.assertEqual(version.state, VersionState.PUBLISHED)
         self.login(self.leader)
         self.assertEqual(self.client.get(reverse("powers:review")).status_code, 403)
+
+    def test_it_opens_edit_forms_only_to_the_units_editors_and_still_records_a_refused_post(self) -> None:
+        version = draft(self.as_actor(self.chief), self.finance)
+        edit = reverse("powers:edit", args=[version.pk])
+        create = reverse("powers:create", args=[self.finance.pk])
+        self.login(self.chief)
+        self.assertEqual(self.client.get(edit).status_code, 200)
+        for person, verified in ((self.clerk, False), (self.inspector, True)):
+            self.client.logout()
+            self.login(person, verified=verified)
+            self.assertEqual(self.client.get(edit).status_code, 403, person.username)
+            self.assertEqual(self.client.get(create).status_code, 403, person.username)
+        # The page is refused; a submitted form still reaches the action, which records the attempt.
+        self.login(self.clerk)
+        self.client.post(edit, form_data())
+        refused = Leaf.objects.filter(action="refused", data__contains='"attempted":"powers.update"')
+        self.assertTrue(refused.exists())
