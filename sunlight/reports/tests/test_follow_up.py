@@ -31,9 +31,10 @@ class FollowUpTests(TemporaryMedia, Personas):
         self.assertContains(answered, "乔口镇防洪堤项目")
 
     def test_it_gives_every_wrong_receipt_the_same_answer(self) -> None:
+        last = "Y" if self.receipt.endswith("Z") else "Z"  # one character off, never the receipt itself
         pages = [
             self.client.post(self.url, {"receipt": receipt}).content.decode()
-            for receipt in ("AAAA-BBBB-CCCC-DDDD", "short", self.receipt[:-1] + "Z")
+            for receipt in ("AAAA-BBBB-CCCC-DDDD", "short", self.receipt[:-1] + last)
         ]
         for page in pages:
             self.assertIn('id="receipt-error"', page)
