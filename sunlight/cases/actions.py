@@ -128,18 +128,26 @@ def standing_for_step(actor: Actor, step: Step, action: str = "cases.complete_st
     )
 
 
+def _clerk_posts(unit: Organisation) -> list[int]:
+    return list(
+        Post.objects.active()
+        .filter(organisation__unit=unit, kind=PostKind.CLERK)
+        .values_list("pk", flat=True)
+    )
+
+
+def accepts_applications(user: User, unit: Organisation) -> bool:
+    """Whether the person holds (or acts for) a clerk post of the unit: who opens the start form."""
+    return standing_among(user, _clerk_posts(unit)) is not None
+
+
 def _intake_standing(actor: Actor, unit: Organisation, definition: ProcessDefinition) -> Standing:
     user = actor.user
     if user is None:
         raise Refused(
             _("Only a signed-in person can accept an application."), action="cases.start", obj=definition
         )
-    clerks = list(
-        Post.objects.active()
-        .filter(organisation__unit=unit, kind=PostKind.CLERK)
-        .values_list("pk", flat=True)
-    )
-    standing = standing_among(user, clerks)
+    standing = standing_among(user, _clerk_posts(unit))
     if standing is not None:
         return standing
     _refuse_admins_and_inspectors(user, "cases.start", definition, unit.pk)

@@ -74,6 +74,11 @@ def start(request: HttpRequest, pk: int) -> HttpResponse:
         intake = Organisation.objects.filter(
             pk__in=queries.staff_unit_ids(_user(request)), kind__in=[OrgKind.TOWNSHIP, OrgKind.SUBDISTRICT]
         ).first()
+    # The form opens only for the clerks who may accept the application; a submitted form still
+    # reaches the action, which refuses it and records the attempt.
+    intake_unit = intake or definition.owner
+    if request.method == "GET" and not actions.accepts_applications(_user(request), intake_unit):
+        raise PermissionDenied(_("Your posts do not give access to this page."))
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:

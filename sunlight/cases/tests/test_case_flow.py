@@ -143,6 +143,17 @@ class AuthorityTests(Personas):
         self.assertRefusedAndAlarmed(self.chief, self.accept)  # same office, another post
         self.assertRefusedAndAlarmed(self.outsider, self.accept)  # another unit
 
+    def test_it_opens_the_start_form_only_to_the_units_clerks(self) -> None:
+        url = reverse("cases:start", args=[self.definition.pk])
+        self.login(self.clerk)
+        self.assertEqual(self.client.get(url).status_code, 200)
+        self.client.logout()
+        self.login(self.outsider)  # a clerk of another unit
+        self.assertEqual(self.client.get(url).status_code, 403)
+        # A form submitted all the same creates nothing.
+        self.client.post(url, {"subject": "代办", "applicant_kind": "person", "applicant_name": "张三"})
+        self.assertFalse(self.definition.cases.exclude(pk=self.case.pk).exists())
+
     def test_it_refuses_admins_and_inspectors(self) -> None:
         self.assertRefusedAndAlarmed(self.admin, self.accept)
         self.assertRefusedAndAlarmed(self.inspector, self.accept)
