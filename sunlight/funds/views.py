@@ -135,6 +135,12 @@ def _project_totals(rows: list[dict[str, object]]) -> dict[str, int]:
 @require_http_methods(["GET", "POST"])
 def contract_new(request: HttpRequest, pk: int) -> HttpResponse:
     project = readable_project(request, pk)
+    # The form opens only for the project manager; a submitted form still reaches the action,
+    # which refuses it and records the attempt.
+    if request.method == "GET" and FundRole.PROJECT_MANAGER not in authority.roles_in(
+        cast(User, request.user), project.unit
+    ):
+        raise PermissionDenied(_("Your posts do not give access to this page."))
     form = ContractForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:

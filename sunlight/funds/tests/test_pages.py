@@ -101,7 +101,9 @@ class FundPageTests(WaterFunds):
         self.assertContains(response, "CHANGE-SINGLE")
         self.assertContains(response, "周建军")  # who tried
         self.assertTrue(Leaf.objects.filter(action="funds.read").exists())
-        self.assertNotContains(response, reverse("funds:contract_new", args=[self.contract.project_id]))
+        new_contract = reverse("funds:contract_new", args=[self.contract.project_id])
+        self.assertNotContains(response, new_contract)
+        self.assertEqual(self.client.get(new_contract).status_code, 403)  # nor the form itself
         index = self.client.get(reverse("funds:index"))
         self.assertContains(index, "800,000.00 元")  # money saved
 
