@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import io
 from collections import defaultdict
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import IO, Any, BinaryIO
 
@@ -59,6 +59,7 @@ from sunlight.powers.workbook import (
     flag_text,
     read,
     required_missing,
+    runs,
     write,
 )
 
@@ -397,7 +398,7 @@ def import_workbook(
             PowerItem.objects.filter(code__in=[p.code for p in pending]).values_list("code", flat=True)
         )
         done = total - len(pending)
-        for batch in _batches(pending, existing):
+        for batch in runs(pending, alone=lambda e: e.code in existing, group=lambda e: e.unit.pk):
             if len(batch) > 1 and _create_batch(actor, batch, directories, report):
                 done += len(batch)
             else:
@@ -423,27 +424,6 @@ class _Pending:
     unit: Organisation
     data: PowerData
     own: dict[str, list[tuple[Row, Any]]]
-
-
-BATCH = 50
-
-
-def _batches(pending: list[_Pending], existing: set[str]) -> Iterator[list[_Pending]]:
-    """Runs of new codes of one unit (created together), and every other row on its own."""
-    batch: list[_Pending] = []
-    for entry in pending:
-        if entry.code in existing:
-            if batch:
-                yield batch
-                batch = []
-            yield [entry]
-            continue
-        if batch and (batch[0].unit.pk != entry.unit.pk or len(batch) == BATCH):
-            yield batch
-            batch = []
-        batch.append(entry)
-    if batch:
-        yield batch
 
 
 def _create_batch(

@@ -11,9 +11,9 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import zipfile
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
-from typing import IO, Any, BinaryIO
+from typing import IO, Any, BinaryIO, TypeVar
 
 from django.core.exceptions import ValidationError
 from django.utils.functional import Promise
@@ -100,6 +100,30 @@ def spellings(choices: Any) -> dict[str, str]:
             with override(lang):
                 found[str(label).lower()] = value
     return found
+
+
+T = TypeVar("T")
+
+
+def runs(
+    entries: Iterable[T], *, alone: Callable[[T], bool], group: Callable[[T], object], size: int = 50
+) -> Iterator[list[T]]:
+    """Runs of consecutive entries of one group, `size` at most (an import creates each run in one
+    action), and every entry for which `alone` holds on its own."""
+    run: list[T] = []
+    for entry in entries:
+        if alone(entry):
+            if run:
+                yield run
+                run = []
+            yield [entry]
+            continue
+        if run and (group(run[0]) != group(entry) or len(run) == size):
+            yield run
+            run = []
+        run.append(entry)
+    if run:
+        yield run
 
 
 def cell_text(value: Any) -> str:

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import io
 from collections import defaultdict
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import IO, BinaryIO
 
@@ -34,6 +34,7 @@ from sunlight.powers.workbook import (
     flag_text,
     read,
     required_missing,
+    runs,
     write,
 )
 from sunlight.risks import actions
@@ -271,7 +272,11 @@ def import_workbook(
             RiskPoint.objects.filter(code__in=[p.code for p in pending]).values_list("code", flat=True)
         )
         done = len(point_rows) - len(pending)
-        for batch in _batches(pending, existing):
+        for batch in runs(
+            pending,
+            alone=lambda e: e.code in existing or not e.numbered_in_order(),
+            group=lambda e: e.unit.pk,
+        ):
             if len(batch) > 1 and _create_batch(actor, batch, directories, report):
                 done += len(batch)
             else:
@@ -299,27 +304,6 @@ class _Pending:
 
     def numbered_in_order(self) -> bool:
         return sorted(n for _r, n, _m in self.own) == list(range(1, len(self.own) + 1))
-
-
-BATCH = 50
-
-
-def _batches(pending: list[_Pending], existing: set[str]) -> Iterator[list[_Pending]]:
-    """Runs of new risk points of one unit (created together), every other row on its own."""
-    batch: list[_Pending] = []
-    for entry in pending:
-        if entry.code in existing or not entry.numbered_in_order():
-            if batch:
-                yield batch
-                batch = []
-            yield [entry]
-            continue
-        if batch and (batch[0].unit.pk != entry.unit.pk or len(batch) == BATCH):
-            yield batch
-            batch = []
-        batch.append(entry)
-    if batch:
-        yield batch
 
 
 def _create_batch(
