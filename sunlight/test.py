@@ -9,7 +9,9 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
+from django.db import connection
 from django.test import Client, TestCase
+from django.test.utils import CaptureQueriesContext
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from sunlight.accounts import actions as account_actions
@@ -182,3 +184,16 @@ class Personas(PersonaFields, TestCase):
 
     def as_actor(self, user: User, **kwargs: Any) -> Actor:
         return Actor.of(user, **kwargs)
+
+    def queries(self, url: str, marker: str, rows: int) -> int:
+        """Queries of one GET of `url` (after a warming one), which shows `marker` `rows` times.
+
+        The query-count guards render a page with a few rows and with three times as many; the
+        statements are printed, so that pytest shows the query that repeats when a count differs.
+        """
+        self.client.get(url)
+        with CaptureQueriesContext(connection) as captured:
+            response = self.client.get(url)
+        self.assertContains(response, marker, count=rows)
+        print(f"{url} with {rows} rows:", *(q["sql"][:160] for q in captured), sep="\n  ")
+        return len(captured)

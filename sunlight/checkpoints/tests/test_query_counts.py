@@ -9,8 +9,6 @@ from __future__ import annotations
 import datetime as dt
 
 import time_machine
-from django.db import connection
-from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from sunlight.checkpoints import actions
@@ -23,14 +21,6 @@ NOW = dt.datetime(2026, 6, 15, 9, 0, tzinfo=dt.UTC)
 
 @time_machine.travel(NOW, tick=False)
 class CheckpointsQueryCountTests(Personas):
-    def queries(self, url: str, marker: str, rows: int) -> int:
-        """Queries of one GET of `url` (after a warming one), which shows `marker` `rows` times."""
-        self.client.get(url)
-        with CaptureQueriesContext(connection) as captured:
-            response = self.client.get(url)
-        self.assertContains(response, marker, count=rows)
-        return len(captured)
-
     def test_it_lists_the_rules_in_the_same_queries_for_three_times_as_many(self) -> None:
         def add(count: int) -> None:
             first = Rule.objects.count()

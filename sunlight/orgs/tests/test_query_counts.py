@@ -9,8 +9,6 @@ from __future__ import annotations
 import datetime as dt
 
 import time_machine
-from django.db import connection
-from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
@@ -27,16 +25,6 @@ MONDAY = dt.datetime(2026, 11, 2, 9, 0, tzinfo=dt.UTC)
 
 @time_machine.travel(MONDAY, tick=False)
 class OrgsQueryCountTests(Personas):
-    def queries(self, url: str, marker: str, rows: int) -> int:
-        """Queries of one GET of `url` (after a warming one), which shows `marker` `rows` times."""
-        self.client.get(url)
-        with CaptureQueriesContext(connection) as captured:
-            response = self.client.get(url)
-        self.assertContains(response, marker, count=rows)
-        # Printed by pytest when a count differs: the statements show the query that repeats.
-        print(f"{url} with {rows} rows:", *(q["sql"][:160] for q in captured), sep="\n  ")
-        return len(captured)
-
     def people(self, count: int) -> list[User]:
         first = User.objects.count()
         return [make_person(f"extra{first + n}", f"测试{first + n}") for n in range(count)]

@@ -6,8 +6,6 @@ must not change, so an N+1 query fails here.
 
 from __future__ import annotations
 
-from django.db import connection
-from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from sunlight.powers import actions
@@ -20,14 +18,6 @@ MARKER = '<td class="mono">CZJ-XK-'
 
 
 class PowersQueryCountTests(Personas):
-    def queries(self, url: str, marker: str, rows: int) -> int:
-        """Queries of one GET of `url` (after a warming one), which shows `marker` `rows` times."""
-        self.client.get(url)
-        with CaptureQueriesContext(connection) as captured:
-            response = self.client.get(url)
-        self.assertContains(response, marker, count=rows)
-        return len(captured)
-
     def add(self, count: int, *, then: str = "") -> None:
         """`count` more powers of 区财政局, each with every part; submitted or published if asked."""
         first = PowerItem.objects.count()

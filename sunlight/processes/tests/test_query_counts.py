@@ -6,8 +6,6 @@ must not change, so an N+1 query fails here.
 
 from __future__ import annotations
 
-from django.db import connection
-from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from sunlight.cases.tests.factories import document, published
@@ -16,14 +14,6 @@ from sunlight.test import Personas
 
 
 class ProcessesQueryCountTests(Personas):
-    def queries(self, url: str, marker: str, rows: int) -> int:
-        """Queries of one GET of `url` (after a warming one), which shows `marker` `rows` times."""
-        self.client.get(url)
-        with CaptureQueriesContext(connection) as captured:
-            response = self.client.get(url)
-        self.assertContains(response, marker, count=rows)
-        return len(captured)
-
     def add(self, count: int, code: str = "") -> ProcessDefinition:
         first = ProcessDefinition.objects.count()
         for n in range(first, first + count):

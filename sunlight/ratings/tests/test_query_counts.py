@@ -9,8 +9,6 @@ from __future__ import annotations
 import datetime as dt
 
 import time_machine
-from django.db import connection
-from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from sunlight.ledger.actor import Actor
@@ -26,14 +24,6 @@ COMMENT = "窗口让我跑了三趟"
 
 @time_machine.travel(MONDAY, tick=False)
 class RatingsQueryCountTests(Personas):
-    def queries(self, url: str, marker: str, rows: int) -> int:
-        """Queries of one GET of `url` (after a warming one), which shows `marker` `rows` times."""
-        self.client.get(url)
-        with CaptureQueriesContext(connection) as captured:
-            response = self.client.get(url)
-        self.assertContains(response, marker, count=rows)
-        return len(captured)
-
     def rated_badly(self, count: int) -> list[Rating]:
         ratings = []
         for _ in range(count):

@@ -6,8 +6,6 @@ must not change, so an N+1 query fails here.
 
 from __future__ import annotations
 
-from django.db import connection
-from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from sunlight.powers.tests.helpers import draft, publish
@@ -21,14 +19,6 @@ class RisksQueryCountTests(Personas):
     def setUp(self) -> None:
         self.unit = self.as_actor(self.chief)
         publish(self.as_actor(self.leader), self.inspector, draft(self.unit, self.finance))
-
-    def queries(self, url: str, marker: str, rows: int) -> int:
-        """Queries of one GET of `url` (after a warming one), which shows `marker` `rows` times."""
-        self.client.get(url)
-        with CaptureQueriesContext(connection) as captured:
-            response = self.client.get(url)
-        self.assertContains(response, marker, count=rows)
-        return len(captured)
 
     def add_points(self, count: int) -> None:
         for _ in range(count):

@@ -9,8 +9,6 @@ from __future__ import annotations
 import datetime as dt
 
 import time_machine
-from django.db import connection
-from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from sunlight.supervision import actions
@@ -22,14 +20,6 @@ LATE_DECEMBER = dt.datetime(2026, 12, 28, 2, 0, tzinfo=dt.UTC)
 
 @time_machine.travel(LATE_DECEMBER, tick=False)
 class SupervisionQueryCountTests(Personas):
-    def queries(self, url: str, marker: str, rows: int) -> int:
-        """Queries of one GET of `url` (after a warming one), which shows `marker` `rows` times."""
-        self.client.get(url)
-        with CaptureQueriesContext(connection) as captured:
-            response = self.client.get(url)
-        self.assertContains(response, marker, count=rows)
-        return len(captured)
-
     def test_it_lists_patrols_in_the_same_queries_for_three_times_as_many(self) -> None:
         def add(count: int) -> None:
             for _ in range(count):
