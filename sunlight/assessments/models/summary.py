@@ -61,13 +61,9 @@ class CaseFact(models.Model):
         return f"case {self.case_id}"
 
 
-class DailyCases(models.Model):
-    """Cases per day, unit and power category: started that day (by their state now), and
-    concluded that day (on time or late)."""
+class CaseCounts(models.Model):
+    """The case counters a day's or a month's row keeps."""
 
-    day = models.DateField()
-    unit_id = models.IntegerField()
-    category = models.CharField(max_length=16, blank=True)
     started = models.IntegerField(default=0)
     running = models.IntegerField(default=0)
     suspended = models.IntegerField(default=0)
@@ -79,6 +75,18 @@ class DailyCases(models.Model):
     late = models.IntegerField(default=0)
 
     class Meta:
+        abstract = True
+
+
+class DailyCases(CaseCounts):
+    """Cases per day, unit and power category: started that day (by their state now), and
+    concluded that day (on time or late)."""
+
+    day = models.DateField()
+    unit_id = models.IntegerField()
+    category = models.CharField(max_length=16, blank=True)
+
+    class Meta:
         constraints = [
             models.UniqueConstraint(fields=["day", "unit_id", "category"], name="assessments_daily_cases_key")
         ]
@@ -87,7 +95,7 @@ class DailyCases(models.Model):
         return f"{self.day} {self.unit_id} {self.category}"
 
 
-class MonthlyCases(models.Model):
+class MonthlyCases(CaseCounts):
     """The same counts as DailyCases per month (its first day), plus a row per month and unit
     for all categories together (category ALL_CATEGORIES): whole months of a period read these,
     a twelfth of the rows of the daily table, and a tenth again without a category filter."""
@@ -95,15 +103,6 @@ class MonthlyCases(models.Model):
     month = models.DateField()
     unit_id = models.IntegerField()
     category = models.CharField(max_length=16, blank=True)
-    started = models.IntegerField(default=0)
-    running = models.IntegerField(default=0)
-    suspended = models.IntegerField(default=0)
-    approved = models.IntegerField(default=0)
-    refused = models.IntegerField(default=0)
-    withdrawn = models.IntegerField(default=0)
-    concluded = models.IntegerField(default=0)
-    on_time = models.IntegerField(default=0)
-    late = models.IntegerField(default=0)
 
     class Meta:
         constraints = [
@@ -159,17 +158,25 @@ class DailyFunds(models.Model):
 GRADE_FIELDS = ("grade_1", "grade_2", "grade_3", "grade_4", "grade_5")
 
 
-class DailyRatings(models.Model):
-    """Counted service ratings per day, unit and power category, a column per grade (1–5)."""
+class GradeCounts(models.Model):
+    """The rating counters a day's or a month's row keeps, a column per grade (1–5)."""
 
-    day = models.DateField()
-    unit_id = models.IntegerField()
-    category = models.CharField(max_length=16, blank=True)
     grade_1 = models.IntegerField(default=0)
     grade_2 = models.IntegerField(default=0)
     grade_3 = models.IntegerField(default=0)
     grade_4 = models.IntegerField(default=0)
     grade_5 = models.IntegerField(default=0)
+
+    class Meta:
+        abstract = True
+
+
+class DailyRatings(GradeCounts):
+    """Counted service ratings per day, unit and power category, a column per grade (1–5)."""
+
+    day = models.DateField()
+    unit_id = models.IntegerField()
+    category = models.CharField(max_length=16, blank=True)
 
     class Meta:
         constraints = [
@@ -182,17 +189,12 @@ class DailyRatings(models.Model):
         return f"{self.day} {self.unit_id} {self.category}"
 
 
-class MonthlyRatings(models.Model):
+class MonthlyRatings(GradeCounts):
     """DailyRatings per month, with the ALL_CATEGORIES rows (derived from the daily rows)."""
 
     month = models.DateField()
     unit_id = models.IntegerField()
     category = models.CharField(max_length=16, blank=True)
-    grade_1 = models.IntegerField(default=0)
-    grade_2 = models.IntegerField(default=0)
-    grade_3 = models.IntegerField(default=0)
-    grade_4 = models.IntegerField(default=0)
-    grade_5 = models.IntegerField(default=0)
 
     class Meta:
         constraints = [
