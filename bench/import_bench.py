@@ -37,6 +37,7 @@ SOURCES = (
     "sunlight/orgs/demo.py",
     "sunlight/orgs/demo_data.py",
     "sunlight/powers/demo.py",
+    "sunlight/powers/demo_catalogue.py",
     "sunlight/powers/demo_data.py",
     "sunlight/powers/demo_laws.py",
     "sunlight/powers/excel.py",

@@ -67,7 +67,7 @@ def leaf_text() -> str:
     import datetime as dt
 
     from sunlight.ledger import canonical
-    from sunlight.management.commands.generatescale import TIME, leaf_shape
+    from sunlight.ledger.bulk import TIME, leaf_shape
 
     payload = {
         "seq": 0,
@@ -87,8 +87,8 @@ def build_tree(leaves: int) -> float:
     from django.db import connection, transaction
 
     from sunlight.ledger import checkpoints, merkle
+    from sunlight.ledger.bulk import Frontier
     from sunlight.ledger.models import Head
-    from sunlight.management.commands.generatescale import Frontier
 
     started = time.monotonic()
     text = leaf_text()

@@ -19,7 +19,7 @@ from sunlight.ledger.models import Channel
 from sunlight.orgs import demo_data as org_data
 from sunlight.orgs.models import Organisation, Post, PostKind
 from sunlight.powers import actions
-from sunlight.powers import demo_data as data
+from sunlight.powers import demo_catalogue as catalogue
 from sunlight.powers.content import (
     AccountabilityData,
     FeeData,
@@ -141,7 +141,7 @@ def _office_name(unit: Organisation, type_code: str) -> str:
 def _power_data(
     rng: random.Random,
     unit: Organisation,
-    spec: data.PowerSpec,
+    spec: catalogue.PowerSpec,
     offices: dict[str, Organisation],
     posts: dict[int, list[Post]],
     index: int,
@@ -160,13 +160,13 @@ def _power_data(
     if spec.name in _LIMIT_OVERRIDES:
         statutory, committed = _LIMIT_OVERRIDES[spec.name]
     law, law_from = LAWS[spec.law]
-    bases = [LegalBasisData("establishing", law, data.article(spec.article), "", law_from)]
+    bases = [LegalBasisData("establishing", law, catalogue.article(spec.article), "", law_from)]
     if t == "XK":
         bases.append(
             LegalBasisData(
                 "implementing",
                 LAWS["许可法"][0],
-                data.article(rng.choice((29, 32, 34, 38, 42))),
+                catalogue.article(rng.choice((29, 32, 34, 38, 42))),
                 "",
                 LAWS["许可法"][1],
             )
@@ -204,7 +204,10 @@ def _power_data(
     elif t == "ZS":
         fees = (
             FeeData(
-                spec.name.removesuffix("征收"), None, "按核定标准计征", f"{law}{data.article(spec.article)}"
+                spec.name.removesuffix("征收"),
+                None,
+                "按核定标准计征",
+                f"{law}{catalogue.article(spec.article)}",
             ),
         )
     stages = (
@@ -269,7 +272,7 @@ def load_powers(seed: int = SEED) -> None:
         nature = "authorised" if natures.get(unit.name) in ("12", "13", "91") else "statutory"
         numbers: dict[str, int] = defaultdict(int)
         entries = []
-        for spec in data.catalogue_for(unit.name, unit.kind):
+        for spec in catalogue.catalogue_for(unit.name, unit.kind):
             numbers[spec.type] += 1
             index += 1
             code = f"{DISTRICT_LETTERS}-{unit.abbr}-{spec.type}-{numbers[spec.type]:04d}"

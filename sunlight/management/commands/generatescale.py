@@ -44,8 +44,9 @@ from django.utils.crypto import salted_hmac
 from sunlight.cases.actions import QUERY_ALPHABET, QUERY_LENGTH, query_digest
 from sunlight.cases.models import Applicant, Case, CaseState, JoinArrival, Step
 from sunlight.ledger import canonical, checkpoints, merkle
-from sunlight.ledger.actions import DbNodeStore, appended_atomically
+from sunlight.ledger.actions import appended_atomically
 from sunlight.ledger.actor import Actor
+from sunlight.ledger.bulk import DUE, TIME, Frontier, leaf_shape
 from sunlight.ledger.models import Channel, Leaf
 from sunlight.orgs.models import Assignment, Organisation, PostKind
 
@@ -95,65 +96,11 @@ DATES = {"due_date"}
 JSONS = {"data", "acknowledged_risks", "form_data"}
 LEAF_COLUMNS = ("seq", "recorded_at", "action", "object_type", "object_id", "actor_id", "data", "leaf_hash")
 
-# Markers put into a template leaf before it is written as canonical JSON, then turned into
-# %-format fields: the numbers lose their quotes, the object id (a string) keeps them.
-SEQ, OBJ, APP, TIME, DUE = "@@seq@@", "@@obj@@", "@@app@@", "@@time@@", "@@due@@"
-
 
 def query_code(number: str) -> str:
     """The query code of a generated case: derived from its number, so load tests can use it."""
     raw = hashlib.sha256(f"generatescale:{number}".encode()).digest()
     return "".join(QUERY_ALPHABET[b % len(QUERY_ALPHABET)] for b in raw[:QUERY_LENGTH])
-
-
-def leaf_shape(data: str, action: str) -> str:
-    """A stored leaf as a %-format string with (seq, obj, app) fields and TIME/DUE markers."""
-    payload = json.loads(data)
-    payload["seq"], payload["time"] = SEQ, TIME
-    payload["object"]["id"] = OBJ
-    detail = payload.get("detail")
-    if isinstance(detail, dict) and "applicant" in detail:
-        detail["applicant"] = APP
-    due = payload.get("changes", {}).get("due_date")
-    if action == "cases.start" and isinstance(due, list) and due[1] is not None:
-        due[1] = DUE
-    text = canonical.dumps(payload).replace("%", "%%")
-    return text.replace(f'"{SEQ}"', "%(seq)d").replace(OBJ, "%(obj)s").replace(f'"{APP}"', "%(app)d")
-
-
-def stored_nodes(keys: Sequence[tuple[int, int]]) -> dict[tuple[int, int], bytes]:
-    """Stored nodes by (level, index), through the ledger's own node store."""
-    return DbNodeStore().get_many(keys)
-
-
-class Frontier:
-    """The pending left subtrees of the ledger, so that appends need no reads (O(log n) memory).
-
-    `append` gives the nodes a leaf completes, exactly as `merkle.nodes_completed_by_append`
-    would from the stored tree (the test compares the two), with the ledger's own `node_hash`.
-    """
-
-    def __init__(self, size: int, lefts: dict[int, bytes]) -> None:
-        self.size = size
-        self.lefts = lefts  # level -> hash of the last complete subtree at that level
-
-    @classmethod
-    def load(cls, size: int) -> Frontier:
-        """The frontier of a stored tree of `size` leaves: one perfect subtree per set bit."""
-        keys = [(level, (size >> level) - 1) for level in range(size.bit_length()) if size >> level & 1]
-        stored = stored_nodes(keys)
-        return cls(size, {level: stored[(level, index)] for level, index in keys})
-
-    def append(self, leaf_hash: bytes, out: list[tuple[int, int, bytes]]) -> None:
-        index, level, current = self.size, 0, leaf_hash
-        out.append((0, index, current))
-        node_hash, lefts = merkle.node_hash, self.lefts
-        while index & 1:
-            current = node_hash(lefts[level], current)
-            level, index = level + 1, index >> 1
-            out.append((level, index, current))
-        lefts[level] = current
-        self.size += 1
 
 
 @dataclass

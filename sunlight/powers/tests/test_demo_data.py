@@ -1,14 +1,14 @@
 from django.test import SimpleTestCase
 
 from sunlight.orgs.demo_data import UNITS
-from sunlight.powers import demo_data
+from sunlight.powers import demo_catalogue
 from sunlight.powers.demo_laws import LAWS
 from sunlight.powers.models import CATEGORY_CODES
 
 
 class DemoCatalogueTests(SimpleTestCase):
     def test_it_lists_at_least_the_seeds_2170_powers_across_all_98_units(self) -> None:
-        by_unit = {unit.name: demo_data.catalogue_for(unit.name, unit.kind) for unit in UNITS}
+        by_unit = {unit.name: demo_catalogue.catalogue_for(unit.name, unit.kind) for unit in UNITS}
         self.assertEqual(len(by_unit), 98)
         self.assertGreaterEqual(sum(len(specs) for specs in by_unit.values()), 2170)
         self.assertTrue(all(by_unit.values()))
@@ -21,11 +21,11 @@ class DemoCatalogueTests(SimpleTestCase):
     def test_it_cites_real_laws_and_valid_categories(self) -> None:
         types = set(CATEGORY_CODES.values())
         for unit in UNITS:
-            for spec in demo_data.catalogue_for(unit.name, unit.kind):
+            for spec in demo_catalogue.catalogue_for(unit.name, unit.kind):
                 self.assertIn(spec.law, LAWS, spec)
                 self.assertIn(spec.type, types, spec)
                 self.assertTrue(LAWS[spec.law][0].startswith("《"))
-        entrusted = [s for s in demo_data.catalogue_for("铜官镇", "township") if s.entrusted_by]
+        entrusted = [s for s in demo_catalogue.catalogue_for("铜官镇", "township") if s.entrusted_by]
         self.assertTrue(entrusted)
 
     def test_it_cites_articles_the_way_chinese_law_does(self) -> None:
@@ -39,4 +39,4 @@ class DemoCatalogueTests(SimpleTestCase):
             110: "第一百一十条",
         }
         for number, text in cases.items():
-            self.assertEqual(demo_data.article(number), text)
+            self.assertEqual(demo_catalogue.article(number), text)
