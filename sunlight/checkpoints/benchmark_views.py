@@ -61,7 +61,7 @@ def _decisions_visible(request: HttpRequest, benchmark: Benchmark) -> list[Penal
 def benchmarks(request: HttpRequest) -> HttpResponse:
     today = timezone.localdate()
     # The versions that have started, newest first, for all benchmarks in one query; the
-    # version in force is chosen from them as `discretion.version_in_force` does.
+    # version in force is chosen from them by the same rule as `discretion.version_in_force`.
     started = Prefetch(
         "versions",
         queryset=BenchmarkVersion.objects.filter(effective_from__lte=today).order_by("-version"),
@@ -70,8 +70,7 @@ def benchmarks(request: HttpRequest) -> HttpResponse:
     rows = []
     for benchmark in Benchmark.objects.select_related("unit").prefetch_related(started):
         newest = next(iter(benchmark.started_versions), None)
-        expired = newest is not None and newest.effective_until is not None and newest.effective_until < today
-        rows.append({"benchmark": benchmark, "version": None if expired else newest})
+        rows.append({"benchmark": benchmark, "version": discretion.in_force(newest, today)})
     return render(
         request,
         "checkpoints/benchmarks.html",

@@ -66,10 +66,15 @@ class Proposal:
 
 def version_in_force(benchmark: Benchmark, on: dt.date | None = None) -> BenchmarkVersion | None:
     day = on or timezone.localdate()
-    newest = benchmark.versions.filter(effective_from__lte=day).order_by("-version").first()
-    if newest is None or (newest.effective_until is not None and newest.effective_until < day):
+    return in_force(benchmark.versions.filter(effective_from__lte=day).order_by("-version").first(), day)
+
+
+def in_force(newest_started: BenchmarkVersion | None, day: dt.date) -> BenchmarkVersion | None:
+    """The newest version that has started on `day` is in force unless it has expired."""
+    if newest_started is None:
         return None
-    return newest
+    until = newest_started.effective_until
+    return None if until is not None and until < day else newest_started
 
 
 def input_problems(inputs: Sequence[Mapping[str, Any]]) -> list[str]:
