@@ -19,7 +19,7 @@ from sunlight.ledger.actions import appended_atomically
 from sunlight.ledger.actor import Actor
 from sunlight.ledger.refusals import Refused
 from sunlight.lib.forms import apply_errors
-from sunlight.orgs.access import is_verified, request_roles, role_required
+from sunlight.orgs.access import form_only_for, is_verified, request_roles, role_required
 from sunlight.orgs.models import Organisation, OrgKind, Role
 from sunlight.processes import diagram
 from sunlight.processes.models import ProcessDefinition
@@ -74,11 +74,7 @@ def start(request: HttpRequest, pk: int) -> HttpResponse:
         intake = Organisation.objects.filter(
             pk__in=queries.staff_unit_ids(_user(request)), kind__in=[OrgKind.TOWNSHIP, OrgKind.SUBDISTRICT]
         ).first()
-    # The form opens only for the clerks who may accept the application; a submitted form still
-    # reaches the action, which refuses it and records the attempt.
-    intake_unit = intake or definition.owner
-    if request.method == "GET" and not actions.accepts_applications(_user(request), intake_unit):
-        raise PermissionDenied(_("Your posts do not give access to this page."))
+    form_only_for(request, actions.accepts_applications(_user(request), intake or definition.owner))
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:

@@ -19,7 +19,7 @@ from sunlight.funds.models import Contract, FundPost, FundRole, Project
 from sunlight.ledger.actions import appended_atomically
 from sunlight.ledger.actor import Actor
 from sunlight.lib.forms import apply_errors
-from sunlight.orgs.access import is_verified, request_roles, role_required
+from sunlight.orgs.access import form_only_for, is_verified, request_roles, role_required
 from sunlight.orgs.models import Organisation, Role
 
 READERS = (Role.WORKBENCH, Role.MONITORING, Role.SUPERVISION)
@@ -135,12 +135,9 @@ def _project_totals(rows: list[dict[str, object]]) -> dict[str, int]:
 @require_http_methods(["GET", "POST"])
 def contract_new(request: HttpRequest, pk: int) -> HttpResponse:
     project = readable_project(request, pk)
-    # The form opens only for the project manager; a submitted form still reaches the action,
-    # which refuses it and records the attempt.
-    if request.method == "GET" and FundRole.PROJECT_MANAGER not in authority.roles_in(
-        cast(User, request.user), project.unit
-    ):
-        raise PermissionDenied(_("Your posts do not give access to this page."))
+    form_only_for(
+        request, FundRole.PROJECT_MANAGER in authority.roles_in(cast(User, request.user), project.unit)
+    )
     form = ContractForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:

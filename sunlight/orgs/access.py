@@ -57,3 +57,13 @@ def role_required(*roles: Role) -> Callable[[V], V]:
         return cast(V, wrapper)
 
     return decorator
+
+
+def form_only_for(request: HttpRequest, may_submit: bool) -> None:
+    """Open a form page only to those whose action would accept it (403 otherwise).
+
+    Only the page is refused: a POST still reaches the action, which refuses it, records the
+    attempt in the ledger and raises the alarm.
+    """
+    if request.method == "GET" and not may_submit:
+        raise PermissionDenied(_("Your posts do not give access to this page."))

@@ -13,7 +13,7 @@ from django.http import HttpRequest
 from django.utils.translation import gettext as _
 
 from sunlight.accounts.models import User
-from sunlight.orgs.access import is_verified, request_roles
+from sunlight.orgs.access import form_only_for, is_verified, request_roles
 from sunlight.orgs.authority import supervised_unit_ids
 from sunlight.orgs.models import Organisation, Role
 from sunlight.powers import rules
@@ -62,10 +62,5 @@ def chosen_unit(request: HttpRequest) -> Organisation | None:
 
 
 def editor_form(request: HttpRequest, unit_id: int) -> None:
-    """An edit form opens only for those who may save it (an inspector reads, a clerk files).
-
-    Only the page is refused: a POST still reaches the action, which refuses it and records the
-    attempt in the ledger.
-    """
-    if request.method == "GET" and not rules.may_edit(person(request), unit_id):
-        raise PermissionDenied(_("Your posts do not give access to this page."))
+    """An edit form opens only for the unit's editors (an inspector reads, a clerk files)."""
+    form_only_for(request, rules.may_edit(person(request), unit_id))
