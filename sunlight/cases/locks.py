@@ -1,0 +1,47 @@
+"""The case row locked for a step's completion, with what the step needs, in one statement.
+
+Every step of every case starts here; through the ORM (`select_for_update().select_related(...)`)
+building the query and decoding the definition's whole document cost more than half a
+millisecond, a fifth of the step. The definition's graph comes from the process-wide cache of
+published graphs, keyed by the document's stored text.
+"""
+
+from __future__ import annotations
+
+from functools import cache
+
+from django.db import connection
+
+from sunlight.cases.models import Case
+from sunlight.lib import rows
+from sunlight.orgs.models import Organisation
+from sunlight.processes.definition import Definition
+from sunlight.processes.models import ProcessDefinition, published_graph_from_text
+
+
+@cache
+def _sql(vendor: str) -> str:
+    document = "d.document::text" if vendor == "postgresql" else "d.document"
+    # SQLite has no row locks: its transactions take the write lock when they begin (IMMEDIATE).
+    lock = " FOR UPDATE OF c" if connection.features.has_select_for_update_of else ""
+    tables = (
+        f"{Case._meta.db_table} c "
+        f"JOIN {Organisation._meta.db_table} o ON o.id = c.owner_id "
+        f"JOIN {ProcessDefinition._meta.db_table} d ON d.id = c.definition_id"
+    )
+    selected = f"{rows.columns(Case, 'c')}, {rows.columns(Organisation, 'o')}, {document}"
+    # Identifiers from the models' metadata; the one value is a parameter.
+    return f"SELECT {selected} FROM {tables} WHERE c.id = %s{lock}"  # noqa: S608
+
+
+def lock_case(pk: int) -> tuple[Case, Definition]:
+    """The case, locked until the transaction ends, with its owner loaded, and its graph."""
+    with connection.cursor() as cursor:
+        cursor.execute(_sql(connection.vendor), [pk])
+        row = cursor.fetchone()
+    if row is None:
+        raise Case.DoesNotExist(f"case {pk}")
+    width = rows.width(Case)
+    case = rows.instance(Case, row[:width])
+    case.owner = rows.instance(Organisation, row[width:-1])
+    return case, published_graph_from_text(case.definition_id, row[-1])
