@@ -38,7 +38,7 @@ from sunlight.ledger.actor import Actor
 from sunlight.ledger.refusals import Refused, records_refusals
 from sunlight.lib import rows
 from sunlight.orgs.authority import PostSet, Standing, roles_of, standing_among, standing_in
-from sunlight.orgs.models import Organisation, Post, PostKind, Role
+from sunlight.orgs.models import Organisation, PostKind, Role
 from sunlight.processes.models import DefinitionState, ProcessDefinition
 from sunlight.processes.posts import candidate_posts, resolve_unit
 
@@ -135,11 +135,12 @@ def standing_for_step(actor: Actor, step: Step, action: str = "cases.complete_st
     )
 
 
-def _clerk_posts(unit: Organisation) -> list[int]:
-    return list(
-        Post.objects.active()
-        .filter(organisation__unit=unit, kind=PostKind.CLERK)
-        .values_list("pk", flat=True)
+def _clerk_posts(unit: Organisation) -> PostSet:
+    """The unit's active clerk posts, as a subquery of the standing's one query."""
+    return PostSet(
+        "SELECT p.id FROM orgs_post p JOIN orgs_organisation o ON o.id = p.organisation_id "
+        "WHERE o.unit_id = %s AND p.kind = %s AND p.is_active",
+        (unit.pk, PostKind.CLERK.value),
     )
 
 
