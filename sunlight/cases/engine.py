@@ -187,14 +187,18 @@ def _iterations(case: Case) -> dict[str, int]:
 def _reach_end(case: Case, node: Node, advance: Advance) -> None:
     outcome = node.outcome or "approved"
     _save_opened(advance)
-    still_active = list(case.steps.filter(state=StepState.ACTIVE))
-    if still_active and outcome == "approved":
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT 1 FROM cases_step WHERE case_id = %s AND state = %s", [case.pk, StepState.ACTIVE]
+        )
+        any_active = cursor.fetchone() is not None
+    if any_active and outcome == "approved":
         return  # other branches are still running; the last one to arrive concludes
-    for step in still_active:
+    for step in case.steps.filter(state=StepState.ACTIVE) if any_active else ():
         # A refusal or withdrawal ends the whole case: open steps elsewhere are cancelled.
         Step.objects.filter(pk=step.pk).update(state=StepState.CANCELLED, completed_at=timezone.now())
         advance.cancelled.append(step)
     case.state = OUTCOME_STATE[outcome]
     case.completed_at = timezone.now()
-    case.save(update_fields=["state", "completed_at"])
+    rows.update(Case, case.pk, {"state": case.state, "completed_at": case.completed_at})
     advance.concluded = outcome

@@ -32,9 +32,15 @@ def _column(model: type[models.Model], name: str) -> str:
     return connection.ops.quote_name(field.column)
 
 
-def _prepare(model: type[models.Model], name: str, value: Any, saving: bool) -> Any:
+@cache
+def _field(model: type[models.Model], name: str) -> models.Field[Any, Any]:
     field = model._meta.get_field(name)
     assert isinstance(field, models.Field)
+    return field
+
+
+def _prepare(model: type[models.Model], name: str, value: Any, saving: bool) -> Any:
+    field = _field(model, name)
     return field.get_db_prep_save(value, connection) if saving else field.get_db_prep_value(value, connection)
 
 
