@@ -156,7 +156,28 @@ def main() -> None:
         for d in datas:
             hashlib.new("sm3", b"\x00" + d).digest()
 
+    # Faster plain loops over the same bytes, printed beside the reference above: the verification
+    # hashes with gmssl-pyx's one-shot SM3 where installed, which costs less per call than hashlib.
+    try:
+        from gmssl_pyx import sm3_hash as gmssl_sm3
+    except ImportError:
+        gmssl_sm3 = None
+    prefixed = [b"\x00" + d for d in datas]
+    template = hashlib.new("sm3")
+    template.update(b"\x00")
+
+    def raw_sm3_copied() -> None:
+        for d in datas:
+            h = template.copy()
+            h.update(d)
+            h.digest()
+
+    def raw_sm3_gmssl() -> None:
+        list(map(gmssl_sm3, prefixed))
+
     raw_seconds, _ = timed(raw_sm3)
+    copied_seconds, _ = timed(raw_sm3_copied)
+    gmssl_seconds, _ = timed(raw_sm3_gmssl) if gmssl_sm3 is not None else (None, None)
     verify_seconds, report = timed(verify_ledger)
     assert report.ok, report.summary()
     raw_rate = len(datas) / raw_seconds
@@ -178,6 +199,14 @@ def main() -> None:
     print(
         f"full verification: {verify_rate:,.0f} leaves/s = {verify_rate / raw_rate:.2f}x raw SM3 (target >= 0.5x)"
     )
+    copied_rate = len(datas) / copied_seconds
+    faster = f"{verify_rate / copied_rate:.2f}x hashlib copying a hash object fed 0x00 ({copied_rate:,.0f} leaves/s)"
+    if gmssl_seconds is not None:
+        gmssl_rate = len(datas) / gmssl_seconds
+        faster += (
+            f", {verify_rate / gmssl_rate:.2f}x gmssl-pyx sm3_hash over a list ({gmssl_rate:,.0f} leaves/s)"
+        )
+    print(f"full verification against faster raw SM3 loops: {faster}")
 
 
 if __name__ == "__main__":
