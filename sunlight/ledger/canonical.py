@@ -29,8 +29,21 @@ def digest(value: str | bytes) -> dict[str, str]:
     return {"sm3": hashlib.new("sm3", raw).hexdigest()}
 
 
+_AS_IS = frozenset({type(None), bool, int})
+
+
 def plain(value: Any) -> Any:
     """A JSON-ready value for a leaf: dates as ISO 8601, long text as its digest."""
+    # Exact types first: every action writes a leaf, and most of its values are these.
+    kind = type(value)
+    if kind in _AS_IS:
+        return value
+    if kind is str:
+        return value if len(value) <= MAX_INLINE_CHARS else digest(value)
+    if kind is dict:
+        return {str(k): plain(v) for k, v in value.items()}
+    if kind is list:
+        return [plain(v) for v in value]
     if value is None or isinstance(value, bool | int):
         return value
     if isinstance(value, float):
