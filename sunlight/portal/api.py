@@ -8,13 +8,13 @@ from __future__ import annotations
 
 import datetime as dt
 
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse
 from ninja import Router, Schema, Status
 
 from sunlight.api import Error
-from sunlight.cases.models import Case, StepState
 from sunlight.portal import throttle
-from sunlight.portal.lookup import NO_MATCH, find_case, throttled_message
+from sunlight.portal.answer import find_answer
+from sunlight.portal.lookup import NO_MATCH, throttled_message
 
 router = Router(tags=["public portal"])
 
@@ -47,33 +47,6 @@ class CaseProgressOut(Schema):
     result_document: str | None
     steps: list[StepOut]
 
-    @classmethod
-    def of(cls, case: Case) -> CaseProgressOut:
-        return cls(
-            number=case.number,
-            power=case.definition.name,
-            power_code=case.definition.power_code,
-            unit=case.owner.name,
-            applicant=case.applicant.masked_name,
-            state=case.state,
-            state_label=str(case.get_state_display()),
-            accepted_on=case.started_at.date(),
-            due_date=case.due_date,
-            due_provisional=case.due_provisional,
-            concluded_on=case.completed_at.date() if case.completed_at else None,
-            result_document=case.result_document.number if case.result_document else None,
-            steps=[
-                StepOut(
-                    stage=s.stage_name,
-                    name=s.name,
-                    state=s.state,
-                    due_date=s.due_date,
-                    completed_on=s.completed_at.date() if s.completed_at else None,
-                )
-                for s in case.steps.exclude(state=StepState.CANCELLED).order_by("activated_at", "pk")
-            ],
-        )
-
 
 class ThrottledOut(Schema):
     detail: str
@@ -86,13 +59,21 @@ class ThrottledOut(Schema):
     auth=None,
     summary="A case's progress by its number and query code (public, throttled)",
 )
-def case_query(request: HttpRequest, body: CaseQueryIn) -> Status[CaseProgressOut | Error | ThrottledOut]:
+def case_query(
+    request: HttpRequest, body: CaseQueryIn
+) -> Status[CaseProgressOut | Error | ThrottledOut] | HttpResponse:
     try:
-        case = find_case(request, body.number[:32], body.code[:16])
+        answer = find_answer(request, body.number[:32], body.code[:16])
     except throttle.Throttled as exc:
         return Status(
             429, ThrottledOut(detail=throttled_message(exc.retry_after), retry_after=exc.retry_after)
         )
-    if case is None:
+    if answer is None:
         return Status(404, Error(detail=str(NO_MATCH)))
-    return Status(200, CaseProgressOut.of(case))
+    # Built in CaseProgressOut's shape from typed columns (the tests compare it with the schema's
+    # reading); validating it again through the schema cost a tenth of the request. Rendered by
+    # the API's own renderer, so the bytes are what ninja would send. (The API is built from
+    # this module's router: imported on use.)
+    from sunlight.api import api
+
+    return api.create_response(request, answer, status=200)
