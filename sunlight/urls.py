@@ -8,6 +8,9 @@ urlpatterns = [
     path("", portal_views.home, name="home"),
     path("i18n/setlang/", set_language, name="set_language"),
     path("", include("sunlight.operations.urls")),
+    # Early in the list: Django tries the patterns in order, and the API carries the public
+    # case query, the busiest anonymous route.
+    path("api/v1/", api.urls),
     path("accounts/", include("sunlight.accounts.urls")),
     path("supervision/", include("sunlight.supervision.urls")),
     path("ledger/", include("sunlight.ledger.urls")),
@@ -28,5 +31,4 @@ urlpatterns = [
     path("sites/", include("sunlight.sites.urls")),
     path("assessments/", include("sunlight.assessments.urls")),
     path("", include("sunlight.orgs.urls")),
-    path("api/v1/", api.urls),
 ]
