@@ -113,10 +113,10 @@ def _answer(rows: list[tuple[Any, ...]]) -> dict[str, Any]:
         "applicant": Applicant(kind=kind, name=name).masked_name,
         "state": state,
         "state_label": str(_STATE_LABELS.get(state, state)),
-        "accepted_on": _utc_date(started_at),
+        "accepted_on": _local_date(started_at),
         "due_date": due_date,
         "due_provisional": bool(provisional),
-        "concluded_on": _utc_date(completed_at),
+        "concluded_on": _local_date(completed_at),
         "result_document": result_document,
         "steps": [
             {
@@ -124,7 +124,7 @@ def _answer(rows: list[tuple[Any, ...]]) -> dict[str, Any]:
                 "name": step,
                 "state": step_state,
                 "due_date": step_due,
-                "completed_on": _utc_date(step_completed),
+                "completed_on": _local_date(step_completed),
             }
             for stage, step, step_state, step_due, step_completed in (row[15:] for row in rows)
             if step_state is not None
@@ -132,6 +132,6 @@ def _answer(rows: list[tuple[Any, ...]]) -> dict[str, Any]:
     }
 
 
-def _utc_date(value: object) -> dt.date | None:
-    # The answer has always given `moment.date()` of the ORM's aware datetime, which is in UTC.
-    return None if value is None else throttle.as_datetime(value).astimezone(dt.UTC).date()
+def _local_date(value: object) -> dt.date | None:
+    # The day in the district's time zone, as the pages show it (not the UTC day of the moment).
+    return None if value is None else timezone.localdate(throttle.as_datetime(value))

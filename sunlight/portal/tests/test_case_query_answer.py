@@ -10,7 +10,7 @@ from unittest import mock
 
 import time_machine
 from django.http import HttpRequest
-from django.utils import translation
+from django.utils import timezone, translation
 
 from sunlight.api import api
 from sunlight.cases import actions
@@ -23,8 +23,8 @@ from sunlight.portal.models import FailedLookup
 from sunlight.ratings.tests.factories import conclude
 from sunlight.test import Personas
 
-# 01:30 on Tuesday in Shanghai, still Monday in UTC: the API has always given the UTC day of a
-# moment (`started_at.date()`), and the one-statement read must give the same day.
+# 01:30 on Tuesday in Shanghai, still Monday in UTC: the answer gives the day in Shanghai, as
+# the pages do.
 MONDAY = dt.datetime(2026, 11, 2, 17, 30, tzinfo=dt.UTC)
 CLIENT = "203.0.113.41"
 
@@ -41,10 +41,10 @@ def through_the_orm(case: Case) -> bytes:
         applicant=case.applicant.masked_name,
         state=case.state,
         state_label=str(case.get_state_display()),
-        accepted_on=case.started_at.date(),
+        accepted_on=timezone.localdate(case.started_at),
         due_date=case.due_date,
         due_provisional=case.due_provisional,
-        concluded_on=case.completed_at.date() if case.completed_at else None,
+        concluded_on=timezone.localdate(case.completed_at) if case.completed_at else None,
         result_document=case.result_document.number if case.result_document else None,
         steps=[
             StepOut(
@@ -52,7 +52,7 @@ def through_the_orm(case: Case) -> bytes:
                 name=s.name,
                 state=s.state,
                 due_date=s.due_date,
-                completed_on=s.completed_at.date() if s.completed_at else None,
+                completed_on=timezone.localdate(s.completed_at) if s.completed_at else None,
             )
             for s in case.steps.exclude(state=StepState.CANCELLED).order_by("activated_at", "pk")
         ],
@@ -109,7 +109,7 @@ class CaseQueryAnswerTests(Personas):
         self.assertEqual(response.content, through_the_orm(case))
         data = response.json()
         self.assertEqual(len(data["steps"]), 3)
-        self.assertEqual(data["accepted_on"], "2026-11-02")
+        self.assertEqual(data["accepted_on"], "2026-11-03")
         # And the answer is what the published schema says.
         self.assertEqual(CaseProgressOut.model_validate(data).model_dump(mode="json"), data)
 
@@ -133,7 +133,7 @@ class CaseQueryAnswerTests(Personas):
         case, code = conclude(self)
         answer = self.ask(case.number, code)
         self.assertEqual(answer.content, through_the_orm(case))
-        self.assertEqual(answer.json()["concluded_on"], "2026-11-02")
+        self.assertEqual(answer.json()["concluded_on"], "2026-11-03")
 
     def test_it_reads_in_one_statement_whatever_the_number_of_steps(self) -> None:
         opened, opened_code = start(self.as_actor(self.clerk), published())
