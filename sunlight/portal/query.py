@@ -12,6 +12,7 @@ from typing import Any
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import NoReverseMatch, reverse
+from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
@@ -46,7 +47,7 @@ def progress(case: Case) -> dict[str, Any]:
             state=s.state,
             state_label=str(s.get_state_display()),
             due_date=s.due_date,
-            completed_on=s.completed_at.date() if s.completed_at else None,
+            completed_on=timezone.localdate(s.completed_at) if s.completed_at else None,
             overdue=s.overdue,
         )
         for s in steps
