@@ -220,8 +220,13 @@ class MemoryNodeStore:
 
 def _fetch(store: NodeStore, keys: Iterable[Key]) -> Mapping[Key, bytes]:
     wanted = list(dict.fromkeys(keys))  # de-duplicate, keep order
-    if isinstance(store, BatchNodeStore):
-        found = store.get_many(wanted)
+    if not wanted:
+        return {}
+    # Not isinstance() on the runtime-checkable protocol: that check alone cost more than
+    # the rest of an append's tree work (every action appends).
+    get_many = getattr(store, "get_many", None)
+    if get_many is not None:
+        found: Mapping[Key, bytes] = get_many(wanted)
         missing = [key for key in wanted if key not in found]
         if missing:
             raise KeyError(f"Merkle nodes missing from store: {missing[:5]}")
