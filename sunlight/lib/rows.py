@@ -47,14 +47,22 @@ def _prepare(model: type[models.Model], name: str, value: Any, saving: bool) -> 
 @cache
 def _converters(
     model: type[models.Model], only: tuple[str, ...], vendor: str
-) -> tuple[tuple[tuple[Converter, ...], Any], ...]:
-    """Per column, the converters the ORM applies to it on this database (dates, JSON…)."""
+) -> tuple[tuple[int, tuple[Converter, ...], Any], ...]:
+    """The columns the ORM converts on this database (dates, JSON…): position, converters, column.
+
+    Most columns need none and are left as the driver returns them."""
     out = []
-    for field in _fields(model, only):
+    for position, field in enumerate(_fields(model, only)):
         column = field.get_col(model._meta.db_table)
         found = connection.ops.get_db_converters(column) + field.get_db_converters(connection)
-        out.append((tuple(found), column))
+        if found:
+            out.append((position, tuple(found), column))
     return tuple(out)
+
+
+@cache
+def _names(model: type[models.Model], only: tuple[str, ...]) -> list[str]:
+    return [f.attname for f in _fields(model, only)]
 
 
 def columns(model: type[models.Model], alias: str, only: tuple[str, ...] = ()) -> str:
@@ -68,12 +76,15 @@ def width(model: type[models.Model], only: tuple[str, ...] = ()) -> int:
 
 def instance(model: type[M], values: Sequence[object], only: tuple[str, ...] = ()) -> M:
     """An instance as the ORM would load it from these values (in `columns` order)."""
-    names = [f.attname for f in _fields(model, only)]
-    loaded = []
-    for value, (converters, column) in zip(values, _converters(model, only, connection.vendor), strict=True):
+    names = _names(model, only)
+    if len(values) != len(names):
+        raise ValueError(f"{model.__name__}: {len(values)} values for {len(names)} columns")
+    loaded = list(values)
+    for position, converters, column in _converters(model, only, connection.vendor):
+        value = loaded[position]
         for convert in converters:
             value = convert(value, column, connection)
-        loaded.append(value)
+        loaded[position] = value
     return model.from_db(connection.alias, names, loaded)
 
 
