@@ -9,7 +9,9 @@ from __future__ import annotations
 import datetime as dt
 
 from django.http import HttpRequest, HttpResponse
+from django.views.decorators.cache import never_cache
 from ninja import Router, Schema, Status
+from ninja.decorators import decorate_view
 
 from sunlight.api import Error
 from sunlight.portal import throttle
@@ -59,6 +61,8 @@ class ThrottledOut(Schema):
     auth=None,
     summary="A case's progress by its number and query code (public, throttled)",
 )
+# A case's progress is the applicant's business: no browser or proxy keeps a copy (as the page).
+@decorate_view(never_cache)
 def case_query(
     request: HttpRequest, body: CaseQueryIn
 ) -> Status[CaseProgressOut | Error | ThrottledOut] | HttpResponse:

@@ -153,6 +153,12 @@ class CaseQueryAnswerTests(Personas):
         self.assertEqual(wrong_code.content, wrong_number.content)
         self.assertEqual(FailedLookup.objects.count(), 2)
 
+    def test_it_tells_browsers_and_proxies_to_keep_no_copy(self) -> None:
+        case, code = start(self.as_actor(self.clerk), published())
+        for answer in (self.ask(case.number, code), self.ask(case.number, "AAAAAAAA")):
+            self.assertIn("no-store", answer["Cache-Control"])
+            self.assertIn("private", answer["Cache-Control"])
+
     def test_it_computes_the_digest_for_an_unknown_number_too(self) -> None:
         # The time taken must not tell whether the number exists: one digest either way.
         case, _code = start(self.as_actor(self.clerk), published())
