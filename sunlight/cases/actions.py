@@ -60,7 +60,17 @@ def query_digest(number: str, code: str) -> str:
 
 
 def query_code_matches(case: Case, code: str) -> bool:
-    return constant_time_compare(case.query_code_digest, query_digest(case.number, code))
+    return code_opens(case.number, case.query_code_digest, case.number, code)
+
+
+def code_opens(found_number: str | None, digest: str, asked_number: str, code: str) -> bool:
+    """Whether `code` opens the case found under `asked_number` (None: no such case), compared
+    in constant time. With no case the digest is computed all the same, so that the time taken
+    says nothing about whether the number exists."""
+    if found_number is None:
+        constant_time_compare("", query_digest(asked_number, code))
+        return False
+    return constant_time_compare(digest, query_digest(found_number, code))
 
 
 def _applicant(data: ApplicantData) -> Applicant:

@@ -6,7 +6,7 @@ from django import forms
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
-from sunlight.cases.actions import query_code_matches
+from sunlight.cases.actions import code_opens
 from sunlight.cases.models import Case
 from sunlight.portal import throttle
 from sunlight.portal.models import ThrottleScope
@@ -51,10 +51,9 @@ def find_case(request: HttpRequest, number: str, code: str) -> Case | None:
         .filter(number=number.strip().upper())
         .first()
     )
-    if found is not None and query_code_matches(found, code):
-        return found
     if found is None:
-        # Compute the digest anyway: the time taken says nothing about whether the number exists.
-        query_code_matches(Case(number=number, query_code_digest=""), code)
+        code_opens(None, "", number, code)  # the same work as for a known number
+    elif code_opens(found.number, found.query_code_digest, number, code):
+        return found
     throttle.failed(ThrottleScope.CASE_QUERY, key)
     return None

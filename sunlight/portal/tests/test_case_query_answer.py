@@ -162,7 +162,7 @@ class CaseQueryAnswerTests(Personas):
     def test_it_computes_the_digest_for_an_unknown_number_too(self) -> None:
         # The time taken must not tell whether the number exists: one digest either way.
         case, _code = start(self.as_actor(self.clerk), published())
-        with mock.patch("sunlight.portal.answer.query_digest", wraps=query_digest) as digest:
+        with mock.patch("sunlight.cases.actions.query_digest", wraps=query_digest) as digest:
             self.ask(case.number, "AAAAAAAA")
             self.ask("CZJ-2026-999999", "AAAAAAAA")
         self.assertEqual(
