@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import datetime as dt
 
-from django.db import connection
 from django.utils import timezone
 
 from sunlight.calendars.workdays import DueDate, add_workdays
 from sunlight.cases.models import Case, Step, StepState
+from sunlight.lib import rows
 
 
 def suspended_intervals(case: Case) -> list[tuple[dt.date, dt.date]]:
@@ -22,12 +22,11 @@ def suspended_intervals(case: Case) -> list[tuple[dt.date, dt.date]]:
         return cached
     far = timezone.localdate() + dt.timedelta(days=3660)
     # Hand-written: every step opened asks, and the ORM's compiler cost more than the read.
-    with connection.cursor() as cursor:
-        cursor.execute(
-            "SELECT started_on, ended_on FROM cases_suspension WHERE case_id = %s ORDER BY started_on, id",
-            [case.pk],
-        )
-        intervals = [(started, ended or far) for started, ended in cursor.fetchall()]
+    found = rows.fetchall(
+        "SELECT started_on, ended_on FROM cases_suspension WHERE case_id = %s ORDER BY started_on, id",
+        [case.pk],
+    )
+    intervals = [(started, ended or far) for started, ended in found]
     case._suspended = [(start, end) for start, end in intervals if end >= start]  # type: ignore[attr-defined]
     return list(case._suspended)  # type: ignore[attr-defined]
 

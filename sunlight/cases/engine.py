@@ -10,7 +10,6 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.db import connection
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -93,21 +92,20 @@ def _all_arrived(case: Case, gateway_id: str, source_id: str, expected: set[str]
     cleared, so that the join works again if a loop brings the case back). Hand-written SQL:
     half the steps of a parallel process end at a join, and the ORM's get_or_create alone took
     four statements."""
-    with connection.cursor() as cursor:
-        cursor.execute(
-            "INSERT INTO cases_joinarrival (case_id, gateway_id, source_id) VALUES (%s, %s, %s) "
-            "ON CONFLICT (case_id, gateway_id, source_id) DO NOTHING",
-            [case.pk, gateway_id, source_id],
+    rows.execute(
+        "INSERT INTO cases_joinarrival (case_id, gateway_id, source_id) VALUES (%s, %s, %s) "
+        "ON CONFLICT (case_id, gateway_id, source_id) DO NOTHING",
+        [case.pk, gateway_id, source_id],
+    )
+    arrived = rows.fetchall(
+        "SELECT source_id FROM cases_joinarrival WHERE case_id = %s AND gateway_id = %s",
+        [case.pk, gateway_id],
+    )
+    complete = expected <= {source for (source,) in arrived}
+    if complete:
+        rows.execute(
+            "DELETE FROM cases_joinarrival WHERE case_id = %s AND gateway_id = %s", [case.pk, gateway_id]
         )
-        cursor.execute(
-            "SELECT source_id FROM cases_joinarrival WHERE case_id = %s AND gateway_id = %s",
-            [case.pk, gateway_id],
-        )
-        complete = expected <= {source for (source,) in cursor.fetchall()}
-        if complete:
-            cursor.execute(
-                "DELETE FROM cases_joinarrival WHERE case_id = %s AND gateway_id = %s", [case.pk, gateway_id]
-            )
     return complete
 
 
@@ -166,8 +164,11 @@ def _save_opened(advance: Advance) -> None:
         return
     # Two INSERTs in all, built once per shape (the ORM's bulk_create cost a millisecond here).
     rows.insert([step for step, _posts in advance.unsaved])
-    through = Step.posts.through
-    rows.insert([through(step_id=step.pk, post_id=p) for step, post_ids in advance.unsaved for p in post_ids])
+    rows.insert_values(
+        Step.posts.through._meta.db_table,
+        ("step_id", "post_id"),
+        [(step.pk, post) for step, post_ids in advance.unsaved for post in post_ids],
+    )
     advance.unsaved.clear()
 
 
@@ -176,10 +177,8 @@ def _iterations(case: Case) -> dict[str, int]:
     cached: dict[str, int] | None = getattr(case, "_iterations", None)
     if cached is None:
         cached = {}
-        with connection.cursor() as cursor:
-            cursor.execute("SELECT node_id FROM cases_step WHERE case_id = %s", [case.pk])
-            for (node_id,) in cursor.fetchall():
-                cached[node_id] = cached.get(node_id, 0) + 1
+        for (node_id,) in rows.fetchall("SELECT node_id FROM cases_step WHERE case_id = %s", [case.pk]):
+            cached[node_id] = cached.get(node_id, 0) + 1
         case._iterations = cached  # type: ignore[attr-defined]
     return cached
 
@@ -187,11 +186,12 @@ def _iterations(case: Case) -> dict[str, int]:
 def _reach_end(case: Case, node: Node, advance: Advance) -> None:
     outcome = node.outcome or "approved"
     _save_opened(advance)
-    with connection.cursor() as cursor:
-        cursor.execute(
+    any_active = (
+        rows.fetchone(
             "SELECT 1 FROM cases_step WHERE case_id = %s AND state = %s", [case.pk, StepState.ACTIVE]
         )
-        any_active = cursor.fetchone() is not None
+        is not None
+    )
     if any_active and outcome == "approved":
         return  # other branches are still running; the last one to arrive concludes
     for step in case.steps.filter(state=StepState.ACTIVE) if any_active else ():

@@ -36,9 +36,7 @@ def _sql(vendor: str) -> str:
 
 def lock_case(pk: int) -> tuple[Case, Definition]:
     """The case, locked until the transaction ends, with its owner loaded, and its graph."""
-    with connection.cursor() as cursor:
-        cursor.execute(_sql(connection.vendor), [pk])
-        row = cursor.fetchone()
+    row = rows.fetchone(_sql(rows.db().vendor), [pk])
     if row is None:
         raise Case.DoesNotExist(f"case {pk}")
     width = rows.width(Case)

@@ -181,7 +181,11 @@ class StepQuerySet(models.QuerySet["Step"]):
 class Step(models.Model):
     """A step (环节) of a case at one post, with its time limit, form, decision and who did it."""
 
-    case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="steps", verbose_name=_("case"))
+    # Indexed by the unique constraint below, which begins with it: a second index on the
+    # column alone would only cost a page write per step.
+    case = models.ForeignKey(
+        Case, on_delete=models.PROTECT, related_name="steps", verbose_name=_("case"), db_index=False
+    )
     node_id = models.CharField(max_length=40)
     iteration = models.PositiveSmallIntegerField(default=1)
     name = models.CharField(_("step"), max_length=100)
@@ -194,12 +198,21 @@ class Step(models.Model):
     due_date = models.DateField(_("due date"))
     due_provisional = models.BooleanField(default=False)
     completed_at = models.DateTimeField(null=True, blank=True)
+    # Empty until the step is done: indexed only where set (see Meta), so that opening a step
+    # writes no index entry for them and completing it writes one, not a move out of the NULLs.
     completed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        db_index=False,
     )
-    acted_post = models.ForeignKey(Post, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    acted_post = models.ForeignKey(
+        Post, on_delete=models.PROTECT, null=True, blank=True, related_name="+", db_index=False
+    )
     delegation = models.ForeignKey(
-        Delegation, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+        Delegation, on_delete=models.PROTECT, null=True, blank=True, related_name="+", db_index=False
     )
     decision = models.CharField(_("decision"), max_length=10, choices=Decision.choices, blank=True)
     reason = models.TextField(_("reasons"), blank=True)
@@ -217,6 +230,19 @@ class Step(models.Model):
         indexes = [
             # The step timers sweep only active steps by due date.
             models.Index(fields=["due_date"], name="cases_active_step_due", condition=Q(state="active")),
+            # `completed_by_id = %s` implies IS NOT NULL, so both databases use these for lookups
+            # and for the foreign keys' checks.
+            models.Index(
+                fields=["completed_by"],
+                name="cases_step_completed_by",
+                condition=Q(completed_by__isnull=False),
+            ),
+            models.Index(
+                fields=["acted_post"], name="cases_step_acted_post", condition=Q(acted_post__isnull=False)
+            ),
+            models.Index(
+                fields=["delegation"], name="cases_step_delegation", condition=Q(delegation__isnull=False)
+            ),
         ]
 
     def __str__(self) -> str:
@@ -230,7 +256,7 @@ class Step(models.Model):
 class JoinArrival(models.Model):
     """A branch that reached a parallel join; the join passes when every branch has arrived."""
 
-    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="+")
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="+", db_index=False)  # see Meta
     gateway_id = models.CharField(max_length=40)
     source_id = models.CharField(max_length=40)
 

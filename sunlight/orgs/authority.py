@@ -126,11 +126,9 @@ def _standing_sql(kind: str) -> str:
 
 
 def _standing_row(kind: str, person: User, when: Any, posts: PostSet) -> Standing | None:
-    with connection.cursor() as cursor:
-        cursor.execute(
-            _standing_sql(kind).replace("{posts}", posts.sql), [person.pk, when, when, *posts.params]
-        )
-        row = cursor.fetchone()
+    row = rows.fetchone(
+        _standing_sql(kind).replace("{posts}", posts.sql), [person.pk, when, when, *posts.params]
+    )
     if row is None:
         return None
     model, only = (Assignment, _ASSIGNMENT_ONLY) if kind == "assignment" else (Delegation, _DELEGATION_ONLY)

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
-from django.db import connection
+from unittest import mock
+
+from django.db import IntegrityError, connection, transaction
+from django.db.transaction import TransactionManagementError
 
 from sunlight.cases.tests.factories import published
 from sunlight.lib import rows
@@ -70,3 +73,71 @@ class RowsTests(Personas):
         document = {**definition.document, "注": ["一", 2, {"三": None}]}
         self.assertEqual(rows.update(ProcessDefinition, definition.pk, {"document": document}), 1)
         self.assertEqual(ProcessDefinition.objects.get(pk=definition.pk).document, document)
+
+
+class StatementTests(Personas):
+    """`fetchone`/`fetchall`/`execute`: straight to SQLite's driver unless someone is watching."""
+
+    def test_it_reads_and_writes_with_format_placeholders(self) -> None:
+        unit = self.finance
+        self.assertEqual(
+            rows.fetchone("SELECT name FROM orgs_organisation WHERE id = %s", [unit.pk]), (unit.name,)
+        )
+        self.assertEqual(
+            rows.execute("UPDATE orgs_organisation SET name = %s WHERE id = %s", ["乙", unit.pk]), 1
+        )
+        self.assertEqual(
+            rows.fetchall("SELECT name FROM orgs_organisation WHERE id = %s", [unit.pk]), [("乙",)]
+        )
+        # A literal percent sign survives the placeholder conversion as it does in Django's wrapper.
+        self.assertEqual(rows.fetchone("SELECT 'a%%b' || %s", ["c"]), ("a%bc",))
+
+    def test_it_goes_straight_to_the_sqlite_driver_when_nobody_watches(self) -> None:
+        if connection.vendor != "sqlite":
+            self.skipTest("PostgreSQL statements always go through Django's cursor")
+        wrapper = rows.db()
+        with mock.patch.object(wrapper, "cursor", side_effect=AssertionError("Django's cursor used")):
+            self.assertEqual(rows.fetchone("SELECT %s + 1", [1]), (2,))
+
+    def test_it_shows_every_statement_to_query_counters(self) -> None:
+        with self.assertNumQueries(2):
+            rows.fetchone("SELECT 1")
+            rows.execute("UPDATE orgs_organisation SET name = name WHERE id = %s", [self.finance.pk])
+
+    def test_it_shows_every_statement_to_execute_wrappers(self) -> None:
+        seen: list[str] = []
+
+        def watch(execute, sql, params, many, context):  # type: ignore[no-untyped-def]
+            seen.append(sql)
+            return execute(sql, params, many, context)
+
+        with connection.execute_wrapper(watch):
+            rows.fetchall("SELECT id FROM orgs_organisation WHERE id = %s", [self.finance.pk])
+        self.assertEqual(seen, ["SELECT id FROM orgs_organisation WHERE id = %s"])
+
+    def test_it_raises_django_errors_and_keeps_the_transaction_rule(self) -> None:
+        unit = self.finance
+        with self.assertRaises(IntegrityError), transaction.atomic():
+            rows.execute("UPDATE orgs_organisation SET code = NULL WHERE id = %s", [unit.pk])
+        with transaction.atomic():
+            try:
+                with transaction.atomic(savepoint=False):
+                    rows.execute("UPDATE orgs_organisation SET code = NULL WHERE id = %s", [unit.pk])
+            except IntegrityError:
+                pass
+            # As with Django's cursor: after an error in an atomic block, nothing more runs in it.
+            with self.assertRaises(TransactionManagementError):
+                rows.fetchone("SELECT 1")
+
+    def test_it_inserts_plain_rows(self) -> None:
+        district = make_district()
+        before = Organisation.objects.count()
+        rows.insert_values(
+            Organisation._meta.db_table,
+            ("code", "code_scheme", "name", "abbr", "kind", "parent_id", "sort", "is_active"),
+            [(f"V-{n}", "internal", f"科室{n}", "", OrgKind.OFFICE, district.pk, n, True) for n in range(3)],
+        )
+        self.assertEqual(Organisation.objects.count(), before + 3)
+        self.assertEqual(Organisation.objects.get(code="V-2").parent, district)
+        with self.assertNumQueries(0):
+            rows.insert_values(Organisation._meta.db_table, ("code",), [])  # nothing to write
