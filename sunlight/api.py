@@ -98,9 +98,12 @@ def install_error_handlers(api: NinjaAPI) -> None:
         )
 
 
-# Apps whose `api.py` defines a `router`, mounted in this order.
+# Apps whose `api.py` defines a `router`, mounted in this order. The public portal first: Django
+# tries the URL patterns in order, and its case query is the busiest anonymous route (forty
+# patterns tried before it cost a tenth of its answer).
 API_APPS = (
     *(
+        "portal",
         "orgs",
         "ledger",
         "alarms",
@@ -117,7 +120,6 @@ API_APPS = (
         "notifications",
         "ratings",
         "reports",
-        "portal",
         "supervision",
         "enforcement",
         "sites",

@@ -16,12 +16,12 @@ import weakref
 from typing import Any
 
 from django.db import connection
-from django.db.backends.utils import CursorWrapper
 from django.http import HttpRequest
 from django.utils import timezone
 
 from sunlight.cases.actions import code_opens
 from sunlight.cases.models import Applicant, CaseState, StepState
+from sunlight.lib import rows as statements
 from sunlight.portal import throttle
 from sunlight.portal.models import ThrottleScope
 
@@ -56,15 +56,9 @@ def find_answer(request: HttpRequest, number: str, code: str) -> dict[str, Any] 
     scope = ThrottleScope.CASE_QUERY
     key = throttle.client_key(request, scope)
     now = timezone.now()
-    with connection.cursor() as cursor:
-        rows = _read(
-            cursor,
-            [
-                *throttle.recent_failures_params(scope, key, now),
-                number.strip().upper(),
-                StepState.CANCELLED.value,
-            ],
-        )
+    rows = _read(
+        [*throttle.recent_failures_params(scope, key, now), number.strip().upper(), StepState.CANCELLED.value]
+    )
     failures, oldest, found, digest = rows[0][:4]
     throttle.refuse_when_over(failures, oldest, now)
     if code_opens(found, digest or "", number, code):
@@ -81,10 +75,10 @@ _PREPARED: weakref.WeakSet[Any] = weakref.WeakSet()
 _PREPARED_NAME = "sunlight_portal_case_answer"
 
 
-def _read(cursor: CursorWrapper, params: list[Any]) -> list[tuple[Any, ...]]:
+def _read(params: list[Any]) -> list[tuple[Any, ...]]:
     if connection.vendor != "postgresql":
-        cursor.execute(ANSWER_SQL, params)
-    else:
+        return statements.fetchall(ANSWER_SQL, params)
+    with connection.cursor() as cursor:
         session = connection.connection
         if session not in _PREPARED:
             numbers = itertools.count(1)
@@ -92,7 +86,7 @@ def _read(cursor: CursorWrapper, params: list[Any]) -> list[tuple[Any, ...]]:
             cursor.execute(f"PREPARE {_PREPARED_NAME} AS {numbered}")
             _PREPARED.add(session)
         cursor.execute(f"EXECUTE {_PREPARED_NAME} ({', '.join(['%s'] * len(params))})", params)
-    rows: list[tuple[Any, ...]] = cursor.fetchall()
+        rows: list[tuple[Any, ...]] = cursor.fetchall()
     return rows
 
 
