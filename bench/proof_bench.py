@@ -3,20 +3,22 @@
 Run: `make bench`, or `.venv/bin/python bench/proof_bench.py [--leaves N] [--database postgres]
 [--path FILE]`.
 
-A proof reads only the stored Merkle nodes (`ledger_node`), never the leaves, so the benchmark
-builds the tree storage a 10,000,000-leaf ledger has (both its 20 million node rows and its
-head, with a signed checkpoint) without the leaf rows: each leaf is real canonical JSON hashed
-with the ledger's SM3 leaf hash, its nodes computed with the ledger's `node_hash` as
-`generatescale` does (a test checks that this stores what appending leaf by leaf stores). On
-SQLite the tree is kept in `var/bench/proof-tree-<leaves>.sqlite3` and reused by later runs
-(building it takes a few minutes on two cores; reusing it, a second). `--path` runs the proofs
-on any other ledger instead, for example the full database of `bench/scale.py`.
+A proof reads the stored Merkle nodes (`ledger_node`, subtrees of 16 leaves and up) and the
+leaf hashes of at most two blocks of 16 leaves (the smaller subtrees are hashed from them), so
+the benchmark builds what a 10,000,000-leaf ledger stores: its leaf rows (real canonical JSON,
+hashed with the ledger's SM3 leaf hash), its 1.25 million node rows computed with the ledger's
+`node_hash` as `generatescale` does (a test checks that this stores what appending leaf by leaf
+stores), and its head, with a signed checkpoint. On SQLite it is kept in
+`var/bench/proof-tree-<leaves>-blocks.sqlite3` and reused by later runs (building it takes a
+few minutes on two cores; reusing it, a second); the file name changed with the layout, so a
+tree kept from before the blocks (every level stored, no leaves) is not used. `--path` runs
+the proofs on any other ledger instead, for example the full database of `bench/scale.py`.
 
 The proofs are the production code: `merkle.inclusion_proof` and `merkle.consistency_proof`
-over `DbNodeStore` (one SELECT of the needed nodes each), for random leaves and sizes, each
-checked afterwards with the RFC 9162 verifiers against the signed root. References measured in
-the same run: one indexed SELECT of one node through the same connection, and SM3 over one
-leaf's bytes.
+over `DbNodeStore` (one SELECT of the needed nodes and leaf hashes each), for random leaves and
+sizes, each checked afterwards with the RFC 9162 verifiers against the signed root. References
+measured in the same run: one indexed SELECT of one node through the same connection, and SM3
+over one leaf's bytes.
 """
 
 from __future__ import annotations
@@ -82,8 +84,13 @@ def leaf_text() -> str:
     return leaf_shape(canonical.dumps(payload), "cases.read").replace(TIME, "2026-11-02T01:00:00+00:00")
 
 
+LEAF_COLUMNS = "seq, recorded_at, action, object_type, object_id, actor_id, data, leaf_hash"
+
+
 def build_tree(leaves: int) -> float:
-    """Store the Merkle nodes of a `leaves`-leaf ledger (no leaf rows) and sign a checkpoint."""
+    """Store the leaves and Merkle nodes of a `leaves`-leaf ledger and sign a checkpoint."""
+    import datetime as dt
+
     from django.db import connection, transaction
 
     from sunlight.ledger import checkpoints, merkle
@@ -99,16 +106,27 @@ def build_tree(leaves: int) -> float:
     frontier = Frontier.load(size)
     leaf_hash = merkle.leaf_hash
     index = connection.ops.quote_name("index")
+    recorded_at = connection.ops.adapt_datetimefield_value(dt.datetime(2026, 11, 2, 1, 0, tzinfo=dt.UTC))
     while frontier.size < leaves:
+        rows: list[tuple[object, ...]] = []
         nodes: list[tuple[int, int, bytes]] = []
         for seq in range(frontier.size, min(leaves, frontier.size + BATCH)):
-            frontier.append(leaf_hash((text % {"seq": seq, "obj": seq % 100_000}).encode("utf-8")), nodes)
+            obj = seq % 100_000
+            data = text % {"seq": seq, "obj": obj}
+            digest = leaf_hash(data.encode("utf-8"))
+            rows.append((seq, recorded_at, "cases.read", "cases.case", str(obj), None, data, digest))
+            frontier.append(digest, nodes)
         with transaction.atomic(), connection.cursor() as cursor:
             if connection.vendor == "postgresql":
+                with cursor.cursor.copy(f"COPY ledger_leaf ({LEAF_COLUMNS}) FROM STDIN") as copy:
+                    for row in rows:
+                        copy.write_row(row)
                 with cursor.cursor.copy(f"COPY ledger_node (level, {index}, hash) FROM STDIN") as copy:
                     for node in nodes:
                         copy.write_row(node)
             else:
+                marks = ", ".join(["%s"] * 8)
+                cursor.executemany(f"INSERT INTO ledger_leaf ({LEAF_COLUMNS}) VALUES ({marks})", rows)  # noqa: S608
                 sql = f"INSERT INTO ledger_node (level, {index}, hash) VALUES (%s, %s, %s)"  # noqa: S608
                 cursor.executemany(sql, nodes)
             cursor.execute(
@@ -123,6 +141,7 @@ def build_tree(leaves: int) -> float:
             cursor.execute("PRAGMA wal_checkpoint(TRUNCATE)")
         else:
             cursor.execute("ANALYZE ledger_node")  # what autovacuum does after a bulk load
+            cursor.execute("ANALYZE ledger_leaf")
     return time.monotonic() - started
 
 
@@ -162,7 +181,8 @@ def measure(store: BatchNodeStore, size: int, leaves: list[int], olds: list[int]
 
     def select_one(i: int) -> object:
         with connection.cursor() as cursor:
-            cursor.execute(f"SELECT hash FROM ledger_node WHERE level = 0 AND {index} = %s", [i])  # noqa: S608
+            # A block's node (level 4): the lowest level that is stored.
+            cursor.execute(f"SELECT hash FROM ledger_node WHERE level = 4 AND {index} = %s", [i >> 4])  # noqa: S608
             return cursor.fetchone()
 
     measures: dict[str, Callable[[int], object]] = {
@@ -204,18 +224,18 @@ def main() -> None:
         command = [str(ROOT / "scripts" / "with-postgres"), sys.executable, *sys.argv]
         sys.exit(subprocess.run(command, cwd=ROOT, check=False).returncode)
 
-    path = args.path or ROOT / "var" / "bench" / f"proof-tree-{args.leaves}.sqlite3"
+    path = args.path or ROOT / "var" / "bench" / f"proof-tree-{args.leaves}-blocks.sqlite3"
     setup(args.database, path if args.database == "sqlite" else None)
 
     from django.db import connection
 
     from sunlight.ledger import merkle
-    from sunlight.ledger.actions import DbNodeStore
     from sunlight.ledger.models import Checkpoint, Head, Leaf
+    from sunlight.ledger.tree import DbNodeStore
 
     size = Head.objects.values_list("size", flat=True).first() or 0
     if size < args.leaves:
-        if Leaf.objects.exists():
+        if Leaf.objects.filter(seq__gte=size).exists() or Checkpoint.objects.exists():
             sys.exit(f"{path} holds a ledger of {size:,} leaves, fewer than {args.leaves:,}")
         built = build_tree(args.leaves)
         print(f"built the tree of {args.leaves:,} leaves in {built:.0f} s ({connection.vendor})")

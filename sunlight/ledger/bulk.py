@@ -4,7 +4,7 @@ A leaf's shape is a stored leaf turned into a %-format string, so that copies di
 their sequence number, object id, applicant and times and stay canonical JSON. The frontier
 keeps the pending left subtrees, so that a run of appends computes the nodes each leaf completes
 without reading the stored tree (as `merkle.nodes_completed_by_append` would from it; a test
-compares the two).
+compares the two). Like `append`, it stores only the nodes of at least `tree.BLOCK` leaves.
 """
 
 from __future__ import annotations
@@ -12,7 +12,7 @@ from __future__ import annotations
 import json
 
 from sunlight.ledger import canonical, merkle
-from sunlight.ledger.actions import DbNodeStore
+from sunlight.ledger.tree import BLOCK_LEVEL, DbNodeStore
 
 # Markers put into a template leaf before it is written as canonical JSON, then turned into
 # %-format fields: the numbers lose their quotes, the object id (a string) keeps them.
@@ -53,12 +53,14 @@ class Frontier:
         return cls(size, {level: stored[(level, index)] for level, index in keys})
 
     def append(self, leaf_hash: bytes, out: list[tuple[int, int, bytes]]) -> None:
+        """Add the nodes `leaf_hash` completes to `out`: those the database keeps, of levels
+        `BLOCK_LEVEL` and up, in the order `append` inserts them."""
         index, level, current = self.size, 0, leaf_hash
-        out.append((0, index, current))
         node_hash, lefts = merkle.node_hash, self.lefts
         while index & 1:
             current = node_hash(lefts[level], current)
             level, index = level + 1, index >> 1
-            out.append((level, index, current))
+            if level >= BLOCK_LEVEL:
+                out.append((level, index, current))
         lefts[level] = current
         self.size += 1

@@ -10,9 +10,9 @@ import json
 from typing import Any
 
 from sunlight.ledger import checkpoints, merkle
-from sunlight.ledger.actions import DbNodeStore
 from sunlight.ledger.keys import trusted_public_keys
 from sunlight.ledger.models import Leaf
+from sunlight.ledger.tree import DbNodeStore
 from sunlight.lib import signing
 
 FORMAT = "sunlight-ledger-bundle/1"

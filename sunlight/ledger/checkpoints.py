@@ -14,9 +14,9 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from sunlight.ledger import merkle
-from sunlight.ledger.actions import DbNodeStore
 from sunlight.ledger.keys import signing_key
 from sunlight.ledger.models import Checkpoint, Head
+from sunlight.ledger.tree import DbNodeStore
 
 
 def ledger_size() -> int:

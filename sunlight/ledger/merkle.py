@@ -10,9 +10,11 @@ Hashing (RFC 9162 §2.1.1), with a pluggable hash H (SM3 by default, SHA-256 sel
 
 Storage model: the caller persists only *perfect* subtree hashes.  Node (level, index) covers
 leaves [index * 2**level, (index + 1) * 2**level); level 0 is the leaf hash.  Every range the
-RFC recursion visits is a right fold of at most log2(n) such nodes, so roots and proofs read
-O(log n) rows and never re-read leaves.  Appending leaf number n completes exactly
-1 + (trailing one bits of n) nodes, which the caller INSERTs next to the leaf.
+RFC recursion visits is a right fold of at most log2(n) such nodes, so roots and proofs ask
+the store for O(log n) of them.  Appending leaf number n completes exactly
+1 + (trailing one bits of n) nodes.  A store may keep only the levels from `lowest` up and
+hash the smaller subtrees from their leaf hashes when asked (`perfect_from_leaves`): then an
+append writes a node only when it completes a block of 2**lowest leaves.
 
 The block between the STANDALONE VERIFIER markers needs only the standard library (hmac,
 collections.abc) and the `HashFunc`, `sm3` and `sha256` names defined above it:
@@ -196,26 +198,64 @@ class BatchNodeStore(NodeStore, Protocol):
 
 
 class MemoryNodeStore:
-    """In-memory NodeStore, for tests and for building bundles offline."""
+    """In-memory NodeStore, for tests and for building bundles offline.
 
-    def __init__(self) -> None:
+    With `lowest` > 0 it stores what the database does: the leaf hashes, and the nodes of
+    levels `lowest` and up; a smaller subtree is hashed from its leaves when asked for.
+    """
+
+    def __init__(self, lowest: int = 0, hash: HashFunc = sm3) -> None:
+        self.lowest = lowest
+        self.hash = hash
         self.nodes: dict[Key, bytes] = {}
+        self.leaves: dict[int, bytes] = {}  # leaf hashes, kept only when lowest > 0
 
     def get(self, level: int, index: int) -> bytes:
-        return self.nodes[(level, index)]
+        return self.get_many([(level, index)])[(level, index)]
 
     def get_many(self, keys: Iterable[Key]) -> dict[Key, bytes]:
-        return {key: self.nodes[key] for key in keys}
+        """The stored or derivable nodes among `keys`; a node never stored is left out."""
+        found: dict[Key, bytes] = {}
+        derived: list[Key] = []
+        for key in keys:
+            if key[0] < self.lowest:
+                derived.append(key)
+            elif key in self.nodes:
+                found[key] = self.nodes[key]
+        found.update(perfect_from_leaves(derived, self.leaves, self.hash))
+        return found
 
     def put(self, nodes: Iterable[Node]) -> None:
         for level, index, digest in nodes:
             self.nodes[(level, index)] = digest
 
-    def append(self, size_before: int, leaf: bytes, hash: HashFunc = sm3) -> list[Node]:
+    def append(self, size_before: int, leaf: bytes, hash: HashFunc | None = None) -> list[Node]:
         """Hash `leaf` (raw leaf data) as leaf number `size_before` and store its nodes."""
-        nodes = nodes_completed_by_append(self, size_before, leaf_hash(leaf, hash), hash)
+        hash = hash or self.hash
+        digest = leaf_hash(leaf, hash)
+        nodes = nodes_completed_by_append(self, size_before, digest, hash, lowest=self.lowest)
+        if self.lowest:
+            self.leaves[size_before] = digest
         self.put(nodes)
         return nodes
+
+
+def perfect_from_leaves(
+    keys: Iterable[Key], leaves: Mapping[int, bytes], hash: HashFunc = sm3
+) -> dict[Key, bytes]:
+    """The perfect subtrees `keys` hashed from the leaf hashes under them (2**level - 1 node
+    hashes each); a key with a leaf missing from `leaves` is left out, as if never stored."""
+    found: dict[Key, bytes] = {}
+    for level, index in keys:
+        start = index << level
+        try:
+            layer = [leaves[seq] for seq in range(start, start + (1 << level))]
+        except KeyError:
+            continue
+        while len(layer) > 1:
+            layer = [hash(b"\x01" + layer[i] + layer[i + 1]) for i in range(0, len(layer), 2)]
+        found[(level, index)] = layer[0]
+    return found
 
 
 def _fetch(store: NodeStore, keys: Iterable[Key]) -> Mapping[Key, bytes]:
@@ -235,13 +275,15 @@ def _fetch(store: NodeStore, keys: Iterable[Key]) -> Mapping[Key, bytes]:
 
 
 def nodes_completed_by_append(
-    store: NodeStore, size_before: int, leaf_hash: bytes, hash: HashFunc = sm3
+    store: NodeStore, size_before: int, leaf_hash: bytes, hash: HashFunc = sm3, lowest: int = 0
 ) -> list[Node]:
-    """The perfect subtrees completed by appending leaf number `size_before` (0-based).
+    """The perfect subtrees of level `lowest` and up completed by appending leaf number
+    `size_before` (0-based).
 
     Level 0 is the leaf hash itself; each further node exists because the node below it was a
-    right child (index odd), and pairs with its stored left sibling.  Reads and returns
-    1 + (trailing one bits of size_before) nodes: O(log n).
+    right child (index odd), and pairs with its left sibling, read from `store`.  Reads and
+    returns 1 + (trailing one bits of size_before) nodes: O(log n).  When none of them is at
+    level `lowest` or above, it returns nothing and reads nothing.
     """
     if size_before < 0:
         raise ValueError("size_before must be >= 0")
@@ -250,13 +292,15 @@ def nodes_completed_by_append(
     while index & 1:
         lefts.append((level, index - 1))
         level, index = level + 1, index >> 1
+    if len(lefts) < lowest:  # the highest node completed, at level len(lefts), is not kept
+        return []
     siblings = _fetch(store, lefts)
     nodes: list[Node] = [(0, size_before, leaf_hash)]
     current = leaf_hash
     for level, index in lefts:
         current = node_hash(siblings[(level, index)], current, hash)
         nodes.append((level + 1, index >> 1, current))
-    return nodes
+    return nodes[lowest:]
 
 
 def _largest_power_of_two_below(n: int) -> int:

@@ -7,6 +7,7 @@ UPDATE and DELETE on them, on SQLite and on PostgreSQL.
 from __future__ import annotations
 
 from django.db import models
+from django.db.backends.base.base import BaseDatabaseWrapper
 from django.utils.translation import gettext_lazy as _
 
 
@@ -24,10 +25,24 @@ class LeafQuerySet(models.QuerySet["Leaf"]):
         return self.filter(object_type=object_type, object_id=str(object_id))
 
 
+class SequenceField(models.BigIntegerField):  # type: ignore[type-arg]
+    """A 64-bit sequence number that, as the primary key on SQLite, is the table's rowid.
+
+    SQLite makes only a column declared `integer PRIMARY KEY` the rowid (its integers are 64-bit
+    anyway); `bigint PRIMARY KEY` gets a separate index, written by every append and read
+    before the table by every range of leaves. PostgreSQL keeps bigint.
+    """
+
+    def db_type(self, connection: BaseDatabaseWrapper) -> str | None:
+        if connection.vendor == "sqlite" and self.primary_key:
+            return "integer"
+        return super().db_type(connection)
+
+
 class Leaf(models.Model):
     """One ledger leaf (留痕记录): the canonical JSON of one action, numbered without gaps."""
 
-    seq = models.BigIntegerField(primary_key=True)
+    seq = SequenceField(primary_key=True)
     recorded_at = models.DateTimeField(_("recorded at"))
     action = models.CharField(_("action"), max_length=64)
     object_type = models.CharField(_("object type"), max_length=64)

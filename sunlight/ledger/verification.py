@@ -3,8 +3,8 @@
 The leaves are read in sequence order, in aligned chunks of `CHUNK` leaves: each chunk is a
 perfect subtree of the Merkle tree. A chunk is read as a few concatenated streams (the sequence
 numbers, the data, the recorded leaf hashes) in one aggregate query, its leaves are hashed and
-its subtree rebuilt level by level, and its stored nodes are read as streams the same way: every
-comparison is one comparison of two byte strings. A chunk where anything differs is read again
+its subtree rebuilt level by level, and its stored nodes (those of at least `tree.BLOCK` leaves)
+are read as streams the same way: every comparison is one comparison of two byte strings. A chunk where anything differs is read again
 row by row (and level by level), which names each problem. The chunks compose into the root at
 every checkpoint size; every checkpoint's signature and the consistency between consecutive
 checkpoints are checked. The first problem found names the sequence number it concerns.
@@ -33,9 +33,9 @@ from django.db.models import Max
 from django.utils import timezone
 
 from sunlight.ledger import merkle
-from sunlight.ledger.actions import DbNodeStore
 from sunlight.ledger.keys import trusted_public_keys
 from sunlight.ledger.models import Checkpoint, Head, Leaf, Verification, VerificationOutcome
+from sunlight.ledger.tree import BLOCK_LEVEL, DbNodeStore
 from sunlight.lib import signing
 
 try:
@@ -154,7 +154,7 @@ def _signature_ok(checkpoint: Checkpoint, keys: dict[str, tuple[str, bytes]]) ->
 @dataclass(frozen=True)
 class _Sql:
     leaves: str  # count, seq offsets, data joined by "\n\0", leaf hashes joined: of seq in [a, b)
-    subtree: str  # node positions and hashes in insertion order, from the node (0, a) on
+    subtree: str  # node positions and hashes in insertion order, from the node (level, a >> level) on
     level: str  # index offsets and hashes of one level's nodes in an index range
     level_rows: str  # the same, row by row
     leaf_rows: str  # seq, data, leaf hash, row by row
@@ -174,9 +174,14 @@ def _sql(vendor: str) -> _Sql:
     index = connection.ops.quote_name("index")
     # The position of a node in its chunk, packed: (index - first index at its level) * 64 + level.
     position = f"({index} - (%s >> level)) * 64 + level"
-    # Nodes are inserted with their leaf: the leaf's node, then the nodes it completes. In the
-    # order of the id, a chunk's 2 * CHUNK - 1 nodes follow the node of its first leaf.
-    first = f"SELECT id AS first FROM ledger_node WHERE level = 0 AND {index} = %s"  # noqa: S608
+    # Nodes are inserted with the leaf that completes them, lowest first. In the order of the
+    # id, a chunk's stored nodes follow the first node of its lowest stored level. The stream
+    # starts at the chunk's level-0 node where a database from before the blocks has one, so
+    # that such a chunk never passes for one without it.
+    first = (
+        f"SELECT min(id) AS first FROM ledger_node "  # noqa: S608
+        f"WHERE (level = 0 AND {index} = %s) OR (level = %s AND {index} = %s)"
+    )
     if vendor == "postgresql":
         text, joined, data = "string_agg(({})::text, ',')", "string_agg({}, %s)", "convert_to(data, 'UTF8')"
         # A rolled-back append leaves a gap in the id sequence: count rows, not ids.
@@ -212,22 +217,26 @@ def _offsets(count: int) -> str:
 
 
 @functools.cache
-def _subtree_layout(chunk: int) -> tuple[str, Callable[[list[bytes]], tuple[bytes, ...]]]:
-    """The positions of a full chunk's nodes in insertion order, and a function that picks
-    the nodes of a chunk's levels (concatenated, level 0 first) in that order."""
+def _subtree_layout(chunk: int, lowest: int) -> tuple[str, Callable[[list[bytes]], tuple[bytes, ...]]]:
+    """The positions of a full chunk's nodes of levels `lowest` and up in insertion order, and
+    a function that picks them from the chunk's levels (concatenated, level `lowest` first)."""
     order: list[Key] = []
     for leaf in range(chunk):
-        order.append((0, leaf))
         level, index = 0, leaf
+        if lowest == 0:
+            order.append((0, leaf))
         while index & 1:
             level, index = level + 1, index >> 1
-            order.append((level, index))
-    firsts = [0]
-    for level in range(chunk.bit_length()):
-        firsts.append(firsts[-1] + (chunk >> level))
+            if level >= lowest:
+                order.append((level, index))
+    firsts = {lowest: 0}
+    for level in range(lowest, chunk.bit_length()):
+        firsts[level + 1] = firsts[level] + (chunk >> level)
     positions = ",".join(str(index * 64 + level) for level, index in order)
-    pick = operator.itemgetter(*[firsts[level] + index for level, index in order])
-    return positions, cast(Callable[[list[bytes]], tuple[bytes, ...]], pick)
+    at = [firsts[level] + index for level, index in order]
+    if len(at) > 1:
+        return positions, cast(Callable[[list[bytes]], tuple[bytes, ...]], operator.itemgetter(*at))
+    return positions, lambda nodes: tuple(nodes[i] for i in at)  # itemgetter of one gives no tuple
 
 
 def _levels(leaf_hashes: list[bytes]) -> list[list[bytes]]:
@@ -274,6 +283,8 @@ class Scan:
     complete: bool = True
     # Leaves and nodes found bad: a node above one is not reported again.
     bad: set[Key] = field(default_factory=set)
+    # The lowest level of the node layout the last full chunk matched (see _check_subtree).
+    layout: int = BLOCK_LEVEL
 
 
 def _read_leaves(cursor: Any, start: int, stop: int, result: Scan) -> list[bytes]:
@@ -330,7 +341,8 @@ def _node_problem(problems: list[Problem], bad: set[Key], level: int, index: int
     if level == 0:
         if (0, index) not in bad:
             problems.append(Problem(index, f"leaf {index}: its hash does not match the Merkle tree"))
-    elif (level - 1, 2 * index) not in bad and (level - 1, 2 * index + 1) not in bad:
+    # Levels below BLOCK_LEVEL are not stored: the leaves under a node are what it is made of.
+    elif not any(below < level and under >> (level - below) == index for below, under in bad):
         first, last = index << level, ((index + 1) << level) - 1
         what = "is missing" if missing else "does not match the leaves under it"
         problems.append(
@@ -342,14 +354,25 @@ def _node_problem(problems: list[Problem], bad: set[Key], level: int, index: int
 
 
 def _check_subtree(cursor: Any, start: int, levels: list[list[bytes]], result: Scan) -> None:
-    """Every stored node of the chunk starting at `start` equals the recomputed one."""
+    """Every stored node of the chunk starting at `start` equals the recomputed one.
+
+    A chunk written before the blocks (`tree.py`) holds every level, in the other layout: tried
+    second, and first for the next chunk once it matched."""
     sql = _sql(connection.vendor)
     if len(levels[0]) == CHUNK:
-        positions, pick = _subtree_layout(CHUNK)
-        cursor.execute(sql.subtree, [start, b"", start, 2 * CHUNK - 1])
-        stored_positions, stored = cursor.fetchone()
-        if stored_positions == positions and stored == b"".join(pick(list(chain.from_iterable(levels)))):
-            return
+        for lowest in (result.layout, BLOCK_LEVEL if result.layout == 0 else 0):
+            positions, pick = _subtree_layout(CHUNK, lowest)
+            if not positions:
+                return  # a chunk smaller than a block holds no stored node of its own
+            cursor.execute(
+                sql.subtree, [start, b"", start, lowest, start >> lowest, positions.count(",") + 1]
+            )
+            stored_positions, stored = cursor.fetchone()
+            if stored_positions == positions and stored == b"".join(
+                pick(list(chain.from_iterable(levels[lowest:])))
+            ):
+                result.layout = lowest
+                return
     # Level by level, and where a level differs, node by node.
     for level, computed in enumerate(levels):
         first = start >> level
@@ -357,11 +380,15 @@ def _check_subtree(cursor: Any, start: int, levels: list[list[bytes]], result: S
         offsets, stored = cursor.fetchone()
         if offsets == _offsets(len(computed)) and stored == b"".join(computed):
             continue
+        if level < BLOCK_LEVEL and offsets is None:
+            continue  # not stored (the rows of older databases are checked where there are any)
         cursor.execute(sql.level_rows, [level, first, first + len(computed)])
         rows = cursor.fetchall()
         found = {index: bytes(digest) for index, digest in rows}
         before = len(result.problems)
         for index, digest in enumerate(computed, start=first):
+            if level < BLOCK_LEVEL and index not in found:
+                continue
             if found.get(index) != digest:
                 _node_problem(result.problems, result.bad, level, index, missing=index not in found)
         if len(result.problems) == before and len(rows) != len(found):  # the unique index was dropped
@@ -373,8 +400,9 @@ def _check_subtree(cursor: Any, start: int, levels: list[list[bytes]], result: S
 def _check_completed(nodes: list[tuple[int, int, bytes]], problems: list[Problem], bad: set[Key]) -> None:
     """The nodes above the chunks, made while composing them, equal the stored ones."""
     store = DbNodeStore()
-    for at in range(0, len(nodes), 100):  # OR'd equalities: keep the statement small
-        batch = nodes[at : at + 100]
+    kept = [node for node in nodes if node[0] >= BLOCK_LEVEL]  # smaller ones are not stored
+    for at in range(0, len(kept), 100):  # OR'd equalities: keep the statement small
+        batch = kept[at : at + 100]
         stored = store.get_many([(level, index) for level, index, _ in batch])
         for level, index, digest in batch:
             if stored.get((level, index)) != digest:

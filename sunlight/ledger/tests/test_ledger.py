@@ -13,10 +13,11 @@ from django.test import TestCase, override_settings
 from django.urls import reverse
 
 from sunlight.ledger import checkpoints, merkle
-from sunlight.ledger.actions import DbNodeStore, NotInTransaction, append
+from sunlight.ledger.actions import NotInTransaction, append
 from sunlight.ledger.bundles import bundle_json
 from sunlight.ledger.keys import trusted_public_keys
 from sunlight.ledger.models import Checkpoint, Leaf
+from sunlight.ledger.tree import DbNodeStore
 from sunlight.ledger.verification import verify_ledger
 from sunlight.lib import signing
 from sunlight.test import Personas, system
@@ -82,12 +83,13 @@ class AppendTests(TestCase):
 
 class AppendOnlyTests(TestCase):
     def test_it_refuses_update_and_delete_through_plain_sql(self) -> None:
-        write_leaves(3)
+        write_leaves(16)  # a whole block: one stored node
         checkpoints.make_checkpoint(force=True)
         for statement in (
             "UPDATE ledger_leaf SET data = 'x' WHERE seq = 1",
             "DELETE FROM ledger_leaf WHERE seq = 2",
-            "UPDATE ledger_node SET hash = hash WHERE level = 0",
+            "UPDATE ledger_node SET hash = hash WHERE level = 4",
+            "DELETE FROM ledger_node",
             "DELETE FROM ledger_checkpoint",
         ):
             with (
@@ -97,7 +99,7 @@ class AppendOnlyTests(TestCase):
                 connection.cursor() as cursor,
             ):
                 cursor.execute(statement)
-        self.assertEqual(Leaf.objects.count(), 3)
+        self.assertEqual(Leaf.objects.count(), 16)
 
 
 @override_settings(LEDGER_CHECKPOINT_LEAVES=10, LEDGER_CHECKPOINT_SECONDS=60)

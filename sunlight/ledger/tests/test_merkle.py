@@ -44,8 +44,9 @@ def naive_mth(leaves: list[bytes], hash: merkle.HashFunc = merkle.sm3) -> bytes:
     return hash(b"\x01" + naive_mth(leaves[:k], hash) + naive_mth(leaves[k:], hash))
 
 
-def build(leaves: list[bytes], hash: merkle.HashFunc = merkle.sm3) -> merkle.MemoryNodeStore:
-    store = merkle.MemoryNodeStore()
+def build(leaves: list[bytes], hash: merkle.HashFunc = merkle.sm3, lowest: int = 0) -> merkle.MemoryNodeStore:
+    """The tree of `leaves`, every level stored, or (as the database keeps it) from `lowest` up."""
+    store = merkle.MemoryNodeStore(lowest=lowest, hash=hash)
     for i, leaf in enumerate(leaves):
         store.append(i, leaf, hash)
     return store
@@ -133,15 +134,17 @@ def test_it_defaults_to_sm3() -> None:
     assert merkle.root(store, 3) != naive_mth([b"a", b"b", b"c"], SHA)
 
 
+LOWEST = pytest.mark.parametrize("lowest", [0, 2, 4])  # every level stored; blocks of 4 or 16 leaves
+
+
+@LOWEST
 @settings(max_examples=40, deadline=None)
 @given(leaf_lists)
-def test_it_stores_every_perfect_subtree_and_computes_naive_roots(
-    leaves: list[bytes],
-) -> None:
-    store = build(leaves)
+def test_it_stores_every_perfect_subtree_and_computes_naive_roots(lowest: int, leaves: list[bytes]) -> None:
+    store = build(leaves, lowest=lowest)
     n = len(leaves)
-    # Exactly the perfect subtrees inside [0, n), each equal to the MTH of its leaves.
-    assert len(store.nodes) == sum(n >> level for level in range(n.bit_length()))
+    # Exactly the perfect subtrees inside [0, n) from `lowest` up, each the MTH of its leaves.
+    assert len(store.nodes) == sum(n >> level for level in range(lowest, n.bit_length()))
     for (level, index), digest in store.nodes.items():
         assert digest == naive_mth(leaves[index << level : (index + 1) << level])
     for size in range(n + 1):
@@ -160,6 +163,20 @@ def test_it_returns_the_new_nodes_of_an_append() -> None:
     assert len(merkle.nodes_completed_by_append(store, 6, leaf_hash(b"6"))) == 1
 
 
+def test_it_returns_only_the_kept_levels_and_reads_nothing_below_them() -> None:
+    store = build([b"%d" % i for i in range(7)], lowest=2)
+    counting = CountingStore(store)
+    assert merkle.nodes_completed_by_append(counting, 6, leaf_hash(b"6"), lowest=2) == []
+    assert merkle.nodes_completed_by_append(counting, 5, leaf_hash(b"5"), lowest=2) == []
+    assert counting.read == []
+    nodes = merkle.nodes_completed_by_append(counting, 7, leaf_hash(b"7"), lowest=2)
+    assert [node[:2] for node in nodes] == [(2, 1), (3, 0)]
+    assert nodes[-1][2] == naive_mth([b"%d" % i for i in range(8)])
+    # The pair (1, 2) and the leaf 6 are hashed from the stored leaf hashes.
+    assert store.get(1, 2) == naive_mth([b"4", b"5"])
+    assert store.get_many([(1, 5), (2, 1)]) == {}  # not there, stored or not
+
+
 def test_it_hashes_arbitrary_ranges_like_the_rfc() -> None:
     leaves = [bytes([i]) for i in range(21)]
     store = build(leaves)
@@ -171,10 +188,11 @@ def test_it_hashes_arbitrary_ranges_like_the_rfc() -> None:
         merkle.subtree_hash(store, 3, 2)
 
 
+@LOWEST
 @settings(max_examples=25, deadline=None)
 @given(leaf_lists)
-def test_it_proves_every_leaf_and_every_older_size(leaves: list[bytes]) -> None:
-    store = build(leaves)
+def test_it_proves_every_leaf_and_every_older_size(lowest: int, leaves: list[bytes]) -> None:
+    store = build(leaves, lowest=lowest)
     n = len(leaves)
     roots = [merkle.root(store, size) for size in range(n + 1)]
     for index, leaf in enumerate(leaves):
@@ -185,10 +203,11 @@ def test_it_proves_every_leaf_and_every_older_size(leaves: list[bytes]) -> None:
         assert verify_consistency(old, n, roots[old], roots[n], proof)
 
 
+@LOWEST
 @settings(max_examples=200, deadline=None)
 @given(leaf_lists, st.data())
-def test_it_proves_any_pair_of_sizes(leaves: list[bytes], data: st.DataObject) -> None:
-    store = build(leaves)
+def test_it_proves_any_pair_of_sizes(lowest: int, leaves: list[bytes], data: st.DataObject) -> None:
+    store = build(leaves, lowest=lowest)
     new = data.draw(st.integers(1, len(leaves)))
     old = data.draw(st.integers(0, new))
     index = data.draw(st.integers(0, new - 1))

@@ -14,6 +14,7 @@ from sunlight.cases.tests.factories import published, start
 from sunlight.ledger import merkle
 from sunlight.ledger.actor import Actor
 from sunlight.ledger.models import Checkpoint, Head, Leaf, Node
+from sunlight.ledger.tree import BLOCK_LEVEL
 from sunlight.ledger.verification import verify_ledger
 from sunlight.management.commands.generatescale import query_code
 from sunlight.test import Personas
@@ -82,7 +83,7 @@ class ScaleGeneratorTests(Personas):
 
     def test_it_stores_the_tree_that_appending_leaf_by_leaf_stores(self) -> None:
         generate(300, 4000)
-        memory = merkle.MemoryNodeStore()
+        memory = merkle.MemoryNodeStore(lowest=BLOCK_LEVEL)
         for seq, data in Leaf.objects.order_by("seq").values_list("seq", "data"):
             memory.append(seq, data.encode("utf-8"))
         stored = {(n.level, n.index): bytes(n.hash) for n in Node.objects.all()}

@@ -8,6 +8,7 @@ from django.db import connection
 from django.test import TestCase, override_settings
 
 from sunlight.ledger import checkpoints, merkle, triggers
+from sunlight.ledger.models import Leaf
 from sunlight.ledger.tests.test_ledger import write_leaves
 from sunlight.ledger.verification import verify_ledger
 
@@ -41,18 +42,27 @@ class TamperTests(TestCase):
             data,
             merkle.leaf_hash(data.encode()),
         )
-        self.assertFirstBad(7)
+        report = verify_ledger()
+        self.assertFalse(report.ok)
+        # No node is stored for one leaf: the stored node over its block of 16 names the edit,
+        # and the checkpoints signed at 10 and after narrow it to 5-9.
+        self.assertEqual(report.first_bad_seq, 0, report.problems)
+        self.assertIn("node 4/0 (leaves 0–15) does not match the leaves under it", report.summary())
+        self.assertIn("the leaves 5–9 do not give the root signed at size 10", report.summary())
 
     def test_it_finds_a_rewrite_of_a_leaf_and_its_whole_tree_by_the_signed_root(self) -> None:
         data = '{"forged":true,"seq":7,"time":"2026-01-01T00:00:00Z"}'
         forged = merkle.leaf_hash(data.encode())
         self.sql("UPDATE ledger_leaf SET data = %s, leaf_hash = %s WHERE seq = 7", data, forged)
-        self.sql('UPDATE ledger_node SET hash = %s WHERE level = 0 AND "index" = 7', forged)
+        leaves = {seq: bytes(h) for seq, h in Leaf.objects.filter(seq__lt=16).values_list("seq", "leaf_hash")}
+        block = merkle.perfect_from_leaves([(4, 0)], leaves)[(4, 0)]
+        self.sql('UPDATE ledger_node SET hash = %s WHERE level = 4 AND "index" = 0', block)
         report = verify_ledger()
         self.assertFalse(report.ok)
         # The checkpoint signed at size 10 covers leaves 5-9: the window of the edit is named.
         self.assertEqual(report.first_bad_seq, 5, report.problems)
         self.assertIn("5–9", report.summary())
+        self.assertNotIn("Merkle node", report.summary())
 
     def test_it_finds_a_deleted_leaf(self) -> None:
         self.sql("DELETE FROM ledger_leaf WHERE seq = 12")

@@ -1,8 +1,8 @@
 """Verification reads each chunk of leaves and its stored nodes as streams, and still checks them all.
 
 A chunk that differs anywhere is read again row by row, which names the problem; every stored
-node is compared, not only the leaves' own. `CHUNK` is made small here so that 20 leaves make
-whole chunks and nodes above them, as a large ledger does.
+node is compared. `CHUNK` is made small here so that 48 leaves make whole chunks and nodes
+above them, as a large ledger does (and chunks smaller than the stored blocks of 16 leaves).
 """
 
 from __future__ import annotations
@@ -56,11 +56,13 @@ class TamperTestsInSmallChunks(test_tamper.TamperTests):
         super().setUp()
 
 
-@override_settings(LEDGER_CHECKPOINT_LEAVES=5)
+@override_settings(LEDGER_CHECKPOINT_LEAVES=12)
 class StoredTreeTests(TestCase):
+    """48 leaves: the stored nodes are 4/0, 4/1, 4/2 (a block of 16 leaves each) and 5/0."""
+
     def setUp(self) -> None:
         for _ in range(4):
-            write_leaves(5)
+            write_leaves(12)
             checkpoints.make_checkpoint(force=True)
         triggers.remove(connection)  # undone with the test's transaction
 
@@ -76,13 +78,14 @@ class StoredTreeTests(TestCase):
         self.assertFalse(report.ok)
         return report
 
-    def in_both_chunk_sizes(self, check: Callable[[], None]) -> None:
-        check()  # 20 leaves: one chunk, short of a whole one
-        with self.subTest("small chunks"), mock.patch.object(verification, "CHUNK", 4):
-            check()
+    def in_all_chunk_sizes(self, check: Callable[[], None]) -> None:
+        check()  # 48 leaves: one chunk, short of a whole one
+        for size in (16, 4):  # chunks of one block each; chunks smaller than a block
+            with self.subTest(chunk=size), mock.patch.object(verification, "CHUNK", size):
+                check()
 
     def test_it_reads_a_clean_ledger_as_streams_only(self) -> None:
-        small_chunks(self)
+        small_chunks(self, 16)
         sql = verification._sql(connection.vendor)
 
         def refuse(*args: Any) -> list[bytes]:
@@ -94,69 +97,68 @@ class StoredTreeTests(TestCase):
         ):
             report = verification.verify_ledger()
         self.assertTrue(report.ok, report.problems)
-        self.assertEqual(report.size, 20)
+        self.assertEqual(report.size, 48)
         # Whole chunks compare their nodes in one stream, not level by level.
         level_read = sql.level.split("%s")[0]
         self.assertFalse([q["sql"] for q in queries.captured_queries if q["sql"].startswith(level_read)])
 
     def test_it_verifies_with_hashlib_where_gmssl_is_missing(self) -> None:
-        self.set_node(1, 2, b"\x12" * 32)
+        self.set_node(4, 1, b"\x12" * 32)
         with mock.patch.object(verification, "_sm3", merkle.sm3):
             report = self.failed()
-        self.assertEqual(report.first_bad_seq, 4, report.problems)
-        self.assertIn("node 1/2 (leaves 4–5) does not match", report.summary())
+        self.assertEqual(report.first_bad_seq, 16, report.problems)
+        self.assertIn("node 4/1 (leaves 16–31) does not match", report.summary())
 
-    def test_it_finds_a_changed_leaf_node(self) -> None:
-        self.set_node(0, 7, b"\x07" * 32)
+    def test_it_finds_a_changed_block_node(self) -> None:
+        self.set_node(4, 1, b"\x07" * 32)
 
         def check() -> None:
             report = self.failed()
-            self.assertEqual(report.first_bad_seq, 7, report.problems)
-            self.assertIn("leaf 7: its hash does not match the Merkle tree", report.summary())
+            self.assertEqual(report.first_bad_seq, 16, report.problems)
+            self.assertIn("node 4/1 (leaves 16–31) does not match", report.summary())
 
-        self.in_both_chunk_sizes(check)
+        self.in_all_chunk_sizes(check)
 
     def test_it_finds_a_changed_interior_node(self) -> None:
-        self.set_node(2, 1, b"\x21" * 32)
+        self.set_node(5, 0, b"\x21" * 32)
 
         def check() -> None:
             report = self.failed()
-            self.assertEqual(report.first_bad_seq, 4, report.problems)
-            self.assertIn("node 2/1 (leaves 4–7) does not match", report.summary())
+            self.assertEqual(report.first_bad_seq, 0, report.problems)
+            self.assertIn("node 5/0 (leaves 0–31) does not match", report.summary())
 
-        self.in_both_chunk_sizes(check)
+        self.in_all_chunk_sizes(check)
 
-    def test_it_finds_a_missing_interior_node(self) -> None:
-        self.sql('DELETE FROM ledger_node WHERE level = 1 AND "index" = 5')
+    def test_it_finds_a_missing_node(self) -> None:
+        self.sql('DELETE FROM ledger_node WHERE level = 4 AND "index" = 2')
 
         def check() -> None:
             report = self.failed()
-            self.assertEqual(report.first_bad_seq, 10, report.problems)
-            self.assertIn("node 1/5 (leaves 10–11) is missing", report.summary())
+            self.assertEqual(report.first_bad_seq, 32, report.problems)
+            self.assertIn("node 4/2 (leaves 32–47) is missing", report.summary())
 
-        self.in_both_chunk_sizes(check)
+        self.in_all_chunk_sizes(check)
 
     def test_it_finds_a_changed_node_above_the_chunks(self) -> None:
-        small_chunks(self)
-        self.set_node(3, 1, b"\x31" * 32)  # leaves 8-15: made from two chunks' roots
+        small_chunks(self, 16)
+        self.set_node(5, 0, b"\x31" * 32)  # leaves 0-31: made from two chunks' roots
         report = self.failed()
-        self.assertEqual(report.first_bad_seq, 8, report.problems)
-        self.assertIn("node 3/1 (leaves 8–15) does not match", report.summary())
+        self.assertEqual(report.first_bad_seq, 0, report.problems)
+        self.assertIn("node 5/0 (leaves 0–31) does not match", report.summary())
 
     def test_it_names_only_the_lowest_node_over_a_rewritten_leaf(self) -> None:
-        data = '{"forged":true,"seq":6,"time":"2026-01-01T00:00:00Z"}'
+        data = '{"forged":true,"seq":22,"time":"2026-01-01T00:00:00Z"}'
         forged = merkle.leaf_hash(data.encode())
-        self.sql("UPDATE ledger_leaf SET data = %s, leaf_hash = %s WHERE seq = 6", data, forged)
-        self.set_node(0, 6, forged)
+        self.sql("UPDATE ledger_leaf SET data = %s, leaf_hash = %s WHERE seq = 22", data, forged)
 
         def check() -> None:
             report = self.failed()
             nodes = [p.message for p in report.problems if "stored Merkle node" in p.message]
-            self.assertEqual(len(nodes), 1, nodes)
-            self.assertIn("node 1/3 (leaves 6–7)", nodes[0])
-            self.assertEqual(report.first_bad_seq, 5)  # the checkpoint at 10 covers 5-9
+            self.assertEqual(len(nodes), 1, nodes)  # not 5/0 above it
+            self.assertIn("node 4/1 (leaves 16–31)", nodes[0])
+            self.assertEqual(report.first_bad_seq, 12)  # the checkpoint at 24 covers 12-23
 
-        self.in_both_chunk_sizes(check)
+        self.in_all_chunk_sizes(check)
 
     def test_it_finds_a_leaf_missing_at_the_end_of_a_chunk(self) -> None:
         small_chunks(self)
@@ -174,7 +176,7 @@ class StoredTreeTests(TestCase):
             self.assertEqual(report.first_bad_seq, 9, report.problems)
             self.assertIn("leaf 9: its content does not match its recorded hash", report.summary())
 
-        self.in_both_chunk_sizes(check)
+        self.in_all_chunk_sizes(check)
 
     def test_it_finds_a_leaf_hash_of_the_wrong_length(self) -> None:
         self.sql("UPDATE ledger_leaf SET leaf_hash = %s WHERE seq = 3", b"\x03" * 31)
@@ -183,4 +185,4 @@ class StoredTreeTests(TestCase):
             report = self.failed()
             self.assertEqual(report.first_bad_seq, 3, report.problems)
 
-        self.in_both_chunk_sizes(check)
+        self.in_all_chunk_sizes(check)

@@ -10,7 +10,8 @@ its own id, case number (the unit's yearly counter moves on), applicant and quer
 (`query_code(number)`). Its leaves are the template's leaves with their sequence number, time,
 object id and applicant replaced, still canonical JSON (checked for each template), hashed
 with the ledger's SM3 leaf hash; the Merkle nodes each leaf completes are computed with the
-ledger's own `node_hash` on an in-memory frontier and stored as `append` stores them. When
+ledger's own `node_hash` on an in-memory frontier and stored as `append` stores them (those of
+16 leaves and up: `ledger.tree`). When
 `--leaves` asks for more leaves than the cases' own, the rest are `cases.read` leaves (an
 inspector reading a case), whose shape comes from the real `appended_atomically` in a
 rolled-back transaction.
