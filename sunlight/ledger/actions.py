@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from typing import Any
 
-from django.db import DEFAULT_DB_ALIAS, connections, transaction
+from django.db import transaction
 from django.db.models import Model
 from django.utils import timezone
 
@@ -13,6 +13,7 @@ from sunlight.ledger import canonical, merkle
 from sunlight.ledger.actor import Actor
 from sunlight.ledger.models import Leaf
 from sunlight.ledger.tree import BLOCK, BLOCK_LEVEL, DbNodeStore
+from sunlight.lib import rows as statements
 
 Changes = Mapping[str, tuple[Any, Any]]
 
@@ -44,7 +45,7 @@ def append(
     """
     # The connection itself, not the `connection` proxy: each attribute read through the proxy
     # looks the connection up again.
-    connection = connections[DEFAULT_DB_ALIAS]
+    connection = statements.db()
     if not connection.in_atomic_block:
         raise NotInTransaction(f"ledger.append({action!r}) must run inside the action's transaction")
     hidden = set(confidential)
@@ -62,55 +63,54 @@ def append(
     object_type, object_id = object_ref(obj)
     actor_id = actor.user.pk if actor.user is not None else None
     now = timezone.now()
-    with connection.cursor() as cursor:
-        # One statement (an upsert, so an empty table works too) takes the next number and,
-        # on PostgreSQL, the row lock that makes the
-        # other appenders wait until this transaction ends; on SQLite the IMMEDIATE
-        # transaction already holds the database write lock. A rollback gives the number
-        # back with everything else: no gaps, no duplicates.
-        cursor.execute(
-            "INSERT INTO ledger_head (id, size) VALUES (1, 1) "
-            "ON CONFLICT (id) DO UPDATE SET size = ledger_head.size + 1 RETURNING size"
+    # One statement (an upsert, so an empty table works too) takes the next number and, on
+    # PostgreSQL, the row lock that makes the other appenders wait until this transaction ends;
+    # on SQLite the IMMEDIATE transaction already holds the database write lock. A rollback
+    # gives the number back with everything else: no gaps, no duplicates.
+    head = statements.fetchone(
+        "INSERT INTO ledger_head (id, size) VALUES (1, 1) "
+        "ON CONFLICT (id) DO UPDATE SET size = ledger_head.size + 1 RETURNING size"
+    )
+    assert head is not None
+    seq = head[0] - 1
+    payload = {
+        "seq": seq,
+        "time": now,
+        "actor": actor.describe(),
+        "request_id": actor.request_id,
+        "action": action,
+        "object": {"type": object_type, "id": object_id},
+        "changes": changed,
+        "reason": reason,
+    }
+    if detail:
+        payload["detail"] = dict(detail)
+    data = canonical.dumps(payload)
+    leaf_hash = merkle.leaf_hash(data.encode("utf-8"))
+    statements.execute(
+        "INSERT INTO ledger_leaf (seq, recorded_at, action, object_type, object_id, actor_id, data, leaf_hash) "
+        "VALUES (%s, %s, %s, %s, %s, %s, %s, %s)",
+        [
+            seq,
+            connection.ops.adapt_datetimefield_value(now),
+            action,
+            object_type,
+            object_id,
+            actor_id,
+            data,
+            leaf_hash,
+        ],
+    )
+    if (seq + 1) % BLOCK == 0:
+        # This leaf completes a block: one read (the block's other leaf hashes and the stored
+        # left siblings above it) and one insert of the nodes it completes. The other appends
+        # touch no node (tree.py says why).
+        new_nodes = merkle.nodes_completed_by_append(DbNodeStore(), seq, leaf_hash, lowest=BLOCK_LEVEL)
+        values = ", ".join(["(%s, %s, %s)"] * len(new_nodes))
+        statements.execute(
+            f"INSERT INTO ledger_node (level, {connection.ops.quote_name('index')}, hash) VALUES {values}",  # noqa: S608
+            [value for node in new_nodes for value in node],
         )
-        seq = cursor.fetchone()[0] - 1
-        payload = {
-            "seq": seq,
-            "time": now,
-            "actor": actor.describe(),
-            "request_id": actor.request_id,
-            "action": action,
-            "object": {"type": object_type, "id": object_id},
-            "changes": changed,
-            "reason": reason,
-        }
-        if detail:
-            payload["detail"] = dict(detail)
-        data = canonical.dumps(payload)
-        leaf_hash = merkle.leaf_hash(data.encode("utf-8"))
-        cursor.execute(
-            "INSERT INTO ledger_leaf (seq, recorded_at, action, object_type, object_id, actor_id, data, leaf_hash) "
-            "VALUES (%s, %s, %s, %s, %s, %s, %s, %s)",
-            [
-                seq,
-                connection.ops.adapt_datetimefield_value(now),
-                action,
-                object_type,
-                object_id,
-                actor_id,
-                data,
-                leaf_hash,
-            ],
-        )
-        if (seq + 1) % BLOCK == 0:
-            # This leaf completes a block: one read (the block's other leaf hashes and the
-            # stored left siblings above it) and one insert of the nodes it completes. The
-            # other appends touch no node (tree.py says why).
-            new_nodes = merkle.nodes_completed_by_append(DbNodeStore(), seq, leaf_hash, lowest=BLOCK_LEVEL)
-            rows = ", ".join(["(%s, %s, %s)"] * len(new_nodes))
-            cursor.execute(
-                f"INSERT INTO ledger_node (level, {connection.ops.quote_name('index')}, hash) VALUES {rows}",  # noqa: S608
-                [value for node in new_nodes for value in node],
-            )
     # Positional, in the order of the model's fields: half the cost of keyword arguments.
     return Leaf(seq, now, action, object_type, object_id, actor_id, data, leaf_hash)
 
