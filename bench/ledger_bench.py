@@ -125,10 +125,11 @@ def main() -> None:
     run_cases(3)  # warm up
     # Alternate small batches with and without the ledger, so that a machine busy in one half of
     # the run does not pass for the ledger's cost.
-    # The ledger is a few per cent of a step, less than the noise of one small batch: the share is
-    # the median over rounds, each comparing a batch with the ledger to the batch right after it.
+    # The ledger is a few per cent of a step, less than the noise of one small batch (a WAL
+    # checkpoint landing in a batch doubles its time): the share is the median over many rounds,
+    # each comparing a batch with the ledger to the batch right after it.
     shares = []
-    for _ in range(12):
+    for _ in range(40):
         seconds_with, count_with = timed(run_cases, 4)
         with mock.patch.object(case_actions, "append", lambda *a, **k: None):
             seconds_without, count_without = timed(run_cases, 4)
