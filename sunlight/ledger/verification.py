@@ -35,6 +35,7 @@ from django.utils import timezone
 from sunlight.ledger import merkle
 from sunlight.ledger.keys import trusted_public_keys
 from sunlight.ledger.models import Checkpoint, Head, Leaf, Verification, VerificationOutcome
+from sunlight.ledger.report import Problem, Report
 from sunlight.ledger.tree import BLOCK_LEVEL, DbNodeStore
 from sunlight.lib import signing
 
@@ -50,39 +51,6 @@ CHUNK = 1 << 11
 # A scan stops collecting problems after this many: the first bad sequence number is known.
 MAX_PROBLEMS = 20
 log = logging.getLogger("sunlight.ledger")
-
-
-@dataclass(frozen=True)
-class Problem:
-    seq: int | None
-    message: str
-    # False when the problem is only known to lie somewhere in a window of leaves (a signed
-    # root that no longer matches), not at this exact sequence number.
-    exact: bool = True
-
-
-@dataclass
-class Report:
-    size: int = 0
-    checkpoints: int = 0
-    problems: list[Problem] = field(default_factory=list)
-
-    @property
-    def ok(self) -> bool:
-        return not self.problems
-
-    @property
-    def first_bad_seq(self) -> int | None:
-        exact = [p.seq for p in self.problems if p.seq is not None and p.exact]
-        window = [p.seq for p in self.problems if p.seq is not None and not p.exact]
-        return min(exact or window) if exact or window else None
-
-    def summary(self) -> str:
-        if self.ok:
-            return f"ledger verified: {self.size} leaves, {self.checkpoints} checkpoints"
-        first = self.first_bad_seq
-        where = f"first bad sequence number {first}" if first is not None else "no leaf named"
-        return f"ledger verification FAILED ({where}): " + "; ".join(p.message for p in self.problems[:5])
 
 
 def _pick_sm3() -> Callable[[bytes], bytes]:
@@ -347,7 +315,10 @@ def _node_problem(problems: list[Problem], bad: set[Key], level: int, index: int
         what = "is missing" if missing else "does not match the leaves under it"
         problems.append(
             Problem(
-                first, f"the stored Merkle node {level}/{index} (leaves {first}–{last}) {what}", exact=False
+                first,
+                f"the stored Merkle node {level}/{index} (leaves {first}–{last}) {what}",
+                exact=False,
+                last=last,
             )
         )
     bad.add((level, index))
@@ -519,6 +490,7 @@ def verify_ledger() -> Report:
                         f"the leaves {last_good_size}–{size - 1} do not give the root signed at "
                         f"size {size}: one of them was changed",
                         exact=False,
+                        last=size - 1,
                     )
                 )
             else:

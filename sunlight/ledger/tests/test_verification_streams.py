@@ -17,6 +17,7 @@ from django.test import TestCase, override_settings
 from django.test.utils import CaptureQueriesContext
 
 from sunlight.ledger import checkpoints, merkle, triggers, verification
+from sunlight.ledger.report import Report
 from sunlight.ledger.tests import test_tamper
 from sunlight.ledger.tests.test_ledger import write_leaves
 
@@ -73,7 +74,7 @@ class StoredTreeTests(TestCase):
     def set_node(self, level: int, index: int, digest: bytes) -> None:
         self.sql('UPDATE ledger_node SET hash = %s WHERE level = %s AND "index" = %s', digest, level, index)
 
-    def failed(self) -> verification.Report:
+    def failed(self) -> Report:
         report = verification.verify_ledger()
         self.assertFalse(report.ok)
         return report
@@ -156,7 +157,8 @@ class StoredTreeTests(TestCase):
             nodes = [p.message for p in report.problems if "stored Merkle node" in p.message]
             self.assertEqual(len(nodes), 1, nodes)  # not 5/0 above it
             self.assertIn("node 4/1 (leaves 16–31)", nodes[0])
-            self.assertEqual(report.first_bad_seq, 12)  # the checkpoint at 24 covers 12-23
+            # The checkpoint at 24 covers 12-23 and the block 16-31: the edit lies in 16-23.
+            self.assertEqual(report.first_bad_seq, 16)
 
         self.in_all_chunk_sizes(check)
 
