@@ -111,9 +111,41 @@ def _field(model: type[models.Model], name: str) -> models.Field[Any, Any]:
     return field
 
 
+# Field classes whose preparation leaves a str, int, bool or None unchanged on SQLite (there,
+# unlike PostgreSQL's typed integers, the driver takes them as they are). Exact classes only: a
+# subclass may prepare its values its own way.
+_PLAIN_FIELD_CLASSES = frozenset(
+    {
+        models.CharField,
+        models.TextField,
+        models.IntegerField,
+        models.SmallIntegerField,
+        models.BigIntegerField,
+        models.PositiveIntegerField,
+        models.PositiveSmallIntegerField,
+        models.PositiveBigIntegerField,
+        models.BooleanField,
+        models.ForeignKey,
+    }
+)
+_PLAIN_VALUES = frozenset({str, int, bool, type(None)})
+
+
+@cache
+def _plain(model: type[models.Model], vendor: str) -> frozenset[str]:
+    """The attnames whose plain values go to the database as they are (none but on SQLite).
+
+    Preparing a value through its field costs a few microseconds; a step's row has twenty."""
+    if vendor != "sqlite":
+        return frozenset()
+    return frozenset(f.attname for f in model._meta.concrete_fields if type(f) in _PLAIN_FIELD_CLASSES)
+
+
 def _prepare(
     conn: BaseDatabaseWrapper, model: type[models.Model], name: str, value: Any, saving: bool
 ) -> Any:
+    if type(value) in _PLAIN_VALUES and name in _plain(model, conn.vendor):
+        return value
     field = _field(model, name)
     return field.get_db_prep_save(value, conn) if saving else field.get_db_prep_value(value, conn)
 
@@ -203,7 +235,14 @@ def insert(objects: Sequence[M]) -> None:
         return
     sql, fields = _insert_sql(type(objects[0]), len(objects))
     conn = db()
-    params = [f.get_db_prep_save(f.pre_save(obj, True), conn) for obj in objects for f in fields]
+    plain = _plain(type(objects[0]), conn.vendor)
+    params = []
+    for obj in objects:
+        for f in fields:
+            value = getattr(obj, f.attname) if f.attname in plain else None
+            if f.attname not in plain or type(value) not in _PLAIN_VALUES:
+                value = f.get_db_prep_save(f.pre_save(obj, True), conn)
+            params.append(value)
     keys = _run(conn, sql, params, "all")
     # The keys come back in the order of the VALUES for a plain INSERT on both databases, which
     # Django's own bulk_create relies on too.
