@@ -240,6 +240,9 @@ PORTAL_KIOSK_IDLE_SECONDS = envint("PORTAL_KIOSK_IDLE_SECONDS", 90, minimum=10)
 REPORTS_KEY_FILE = Path(os.environ.get("REPORTS_KEY_FILE") or VAR_DIR / "reports_key")
 REPORTS_KEY_REQUIRED = envbool("REPORTS_KEY_REQUIRED", False)
 TIMERS_INTERVAL_SECONDS = envint("TIMERS_INTERVAL_SECONDS", 10, minimum=1)
+# SQLite only: how often a background thread copies the WAL back into the database (0: leave it
+# to the commit that crosses SQLite's threshold). See sunlight/lib/walcheckpoint.py.
+SQLITE_CHECKPOINT_MS = envint("SQLITE_CHECKPOINT_MS", 250, minimum=0)
 
 LOGGING = {
     "version": 1,

@@ -83,11 +83,11 @@ def database_from_url(url: str, *, base_dir: Path) -> dict[str, object]:
             "NAME": str(file),
             # WAL lets readers run beside the single writer; IMMEDIATE makes a writing
             # transaction take the write lock at BEGIN, so two writers queue instead of
-            # failing with "database is locked" half-way through. The WAL is copied back into
-            # the database every 10,000 pages (≈ 40 MB) instead of SQLite's 1,000: each copy
-            # ends with an fsync, and the pages every action touches (the ledger's right edge,
-            # the case tables' last pages) are copied once per checkpoint however often they
-            # changed, so at 1,000 the checkpoints cost an action more than its own writes.
+            # failing with "database is locked" half-way through. A background thread copies
+            # the WAL back into the database (sunlight/lib/walcheckpoint.py); SQLite's own copy
+            # at 10,000 pages (≈ 40 MB) instead of its 1,000 is the safety net: each copy ends
+            # with an fsync, and the pages every action touches (the ledger's right edge, the
+            # case tables' last pages) are copied once per checkpoint however often they changed.
             "OPTIONS": {
                 "transaction_mode": "IMMEDIATE",
                 "timeout": 20,
