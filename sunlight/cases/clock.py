@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 
 from django.utils import timezone
 
@@ -20,12 +21,19 @@ def suspended_intervals(case: Case) -> list[tuple[dt.date, dt.date]]:
     cached: list[tuple[dt.date, dt.date]] | None = getattr(case, "_suspended", None)
     if cached is not None:
         return cached
-    far = timezone.localdate() + dt.timedelta(days=3660)
     # Hand-written: every step opened asks, and the ORM's compiler cost more than the read.
     found = rows.fetchall(
         "SELECT started_on, ended_on FROM cases_suspension WHERE case_id = %s ORDER BY started_on, id",
         [case.pk],
     )
+    return remember_suspensions(case, found)
+
+
+def remember_suspensions(
+    case: Case, found: Sequence[tuple[dt.date, dt.date | None]]
+) -> list[tuple[dt.date, dt.date]]:
+    """Keep the case's suspensions (start, end or None while open), read by the caller."""
+    far = timezone.localdate() + dt.timedelta(days=3660)
     intervals = [(started, ended or far) for started, ended in found]
     case._suspended = [(start, end) for start, end in intervals if end >= start]  # type: ignore[attr-defined]
     return list(case._suspended)  # type: ignore[attr-defined]

@@ -176,11 +176,18 @@ def _iterations(case: Case) -> dict[str, int]:
     """How many times each node already ran in this case; read once per action, then kept up."""
     cached: dict[str, int] | None = getattr(case, "_iterations", None)
     if cached is None:
-        cached = {}
-        for (node_id,) in rows.fetchall("SELECT node_id FROM cases_step WHERE case_id = %s", [case.pk]):
-            cached[node_id] = cached.get(node_id, 0) + 1
-        case._iterations = cached  # type: ignore[attr-defined]
+        found = rows.fetchall("SELECT node_id FROM cases_step WHERE case_id = %s", [case.pk])
+        cached = remember_iterations(case, [node_id for (node_id,) in found])
     return cached
+
+
+def remember_iterations(case: Case, node_ids: list[str]) -> dict[str, int]:
+    """Keep how many steps each node of the case has had, from their node ids (read by the caller)."""
+    counted: dict[str, int] = {}
+    for node_id in node_ids:
+        counted[node_id] = counted.get(node_id, 0) + 1
+    case._iterations = counted  # type: ignore[attr-defined]
+    return counted
 
 
 def _reach_end(case: Case, node: Node, advance: Advance) -> None:

@@ -8,10 +8,12 @@ published graphs, keyed by the document's stored text.
 
 from __future__ import annotations
 
+import datetime as dt
 from functools import cache
 
 from django.db import connection
 
+from sunlight.cases import clock, engine
 from sunlight.cases.models import Case
 from sunlight.lib import rows
 from sunlight.orgs.models import Organisation
@@ -29,7 +31,21 @@ def _sql(vendor: str) -> str:
         f"JOIN {Organisation._meta.db_table} o ON o.id = c.owner_id "
         f"JOIN {ProcessDefinition._meta.db_table} d ON d.id = c.definition_id"
     )
-    selected = f"{rows.columns(Case, 'c')}, {rows.columns(Organisation, 'o')}, {document}"
+    # The case's steps (their node ids: which iteration a node opens next) and its suspensions
+    # (the clock of the steps it opens) come along, instead of two more round trips.
+    if vendor == "postgresql":
+        nodes = "(SELECT string_agg(s.node_id, chr(31)) FROM cases_step s WHERE s.case_id = c.id)"
+        stops = (
+            "(SELECT string_agg(p.started_on::text || ' ' || coalesce(p.ended_on::text, ''), ',') "
+            "FROM cases_suspension p WHERE p.case_id = c.id)"
+        )
+    else:
+        nodes = "(SELECT group_concat(s.node_id, char(31)) FROM cases_step s WHERE s.case_id = c.id)"
+        stops = (
+            "(SELECT group_concat(p.started_on || ' ' || coalesce(p.ended_on, ''), ',') "
+            "FROM cases_suspension p WHERE p.case_id = c.id)"
+        )
+    selected = f"{rows.columns(Case, 'c')}, {rows.columns(Organisation, 'o')}, {nodes}, {stops}, {document}"
     # Identifiers from the models' metadata; the one value is a parameter.
     return f"SELECT {selected} FROM {tables} WHERE c.id = %s{lock}"  # noqa: S608
 
@@ -41,5 +57,13 @@ def lock_case(pk: int) -> tuple[Case, Definition]:
         raise Case.DoesNotExist(f"case {pk}")
     width = rows.width(Case)
     case = rows.instance(Case, row[:width])
-    case.owner = rows.instance(Organisation, row[width:-1])
-    return case, published_graph_from_text(case.definition_id, row[-1])
+    case.owner = rows.instance(Organisation, row[width:-3])
+    nodes, stops, document = row[-3:]
+    engine.remember_iterations(case, nodes.split("\x1f") if nodes else [])
+    clock.remember_suspensions(case, [_interval(stop) for stop in stops.split(",")] if stops else [])
+    return case, published_graph_from_text(case.definition_id, document)
+
+
+def _interval(text: str) -> tuple[dt.date, dt.date | None]:
+    started, _, ended = text.partition(" ")
+    return dt.date.fromisoformat(started), dt.date.fromisoformat(ended) if ended else None
