@@ -31,21 +31,20 @@ def _sql(vendor: str) -> str:
         f"JOIN {Organisation._meta.db_table} o ON o.id = c.owner_id "
         f"JOIN {ProcessDefinition._meta.db_table} d ON d.id = c.definition_id"
     )
-    # The case's steps (their node ids: which iteration a node opens next) and its suspensions
-    # (the clock of the steps it opens) come along, instead of two more round trips.
-    if vendor == "postgresql":
-        nodes = "(SELECT string_agg(s.node_id, chr(31)) FROM cases_step s WHERE s.case_id = c.id)"
-        stops = (
-            "(SELECT string_agg(p.started_on::text || ' ' || coalesce(p.ended_on::text, ''), ',') "
+    # On SQLite the case's steps (their node ids: which iteration a node opens next) and its
+    # suspensions (the clock of the steps it opens) come along, two round trips fewer: there the
+    # IMMEDIATE transaction holds the write lock before this statement reads anything. Not on
+    # PostgreSQL: a statement's snapshot is taken before it waits for the row lock, so these
+    # subqueries could miss what the transaction it waited for committed (a resumed clock, a
+    # step opened meanwhile); there they are read after the lock, by their own statements.
+    extra = ""
+    if vendor != "postgresql":
+        extra = (
+            ", (SELECT group_concat(s.node_id, char(31)) FROM cases_step s WHERE s.case_id = c.id)"
+            ", (SELECT group_concat(p.started_on || ' ' || coalesce(p.ended_on, ''), ',') "
             "FROM cases_suspension p WHERE p.case_id = c.id)"
         )
-    else:
-        nodes = "(SELECT group_concat(s.node_id, char(31)) FROM cases_step s WHERE s.case_id = c.id)"
-        stops = (
-            "(SELECT group_concat(p.started_on || ' ' || coalesce(p.ended_on, ''), ',') "
-            "FROM cases_suspension p WHERE p.case_id = c.id)"
-        )
-    selected = f"{rows.columns(Case, 'c')}, {rows.columns(Organisation, 'o')}, {nodes}, {stops}, {document}"
+    selected = f"{rows.columns(Case, 'c')}, {rows.columns(Organisation, 'o')}{extra}, {document}"
     # Identifiers from the models' metadata; the one value is a parameter.
     return f"SELECT {selected} FROM {tables} WHERE c.id = %s{lock}"  # noqa: S608
 
@@ -57,11 +56,13 @@ def lock_case(pk: int) -> tuple[Case, Definition]:
         raise Case.DoesNotExist(f"case {pk}")
     width = rows.width(Case)
     case = rows.instance(Case, row[:width])
-    case.owner = rows.instance(Organisation, row[width:-3])
-    nodes, stops, document = row[-3:]
-    engine.remember_iterations(case, nodes.split("\x1f") if nodes else [])
-    clock.remember_suspensions(case, [_interval(stop) for stop in stops.split(",")] if stops else [])
-    return case, published_graph_from_text(case.definition_id, document)
+    owner_end = width + rows.width(Organisation)
+    case.owner = rows.instance(Organisation, row[width:owner_end])
+    if len(row) > owner_end + 1:  # SQLite: the node ids and suspensions came along
+        nodes, stops = row[owner_end : owner_end + 2]
+        engine.remember_iterations(case, nodes.split("\x1f") if nodes else [])
+        clock.remember_suspensions(case, [_interval(stop) for stop in stops.split(",")] if stops else [])
+    return case, published_graph_from_text(case.definition_id, row[-1])
 
 
 def _interval(text: str) -> tuple[dt.date, dt.date | None]:

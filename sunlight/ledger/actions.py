@@ -106,11 +106,7 @@ def append(
         # left siblings above it) and one insert of the nodes it completes. The other appends
         # touch no node (tree.py says why).
         new_nodes = merkle.nodes_completed_by_append(DbNodeStore(), seq, leaf_hash, lowest=BLOCK_LEVEL)
-        values = ", ".join(["(%s, %s, %s)"] * len(new_nodes))
-        statements.execute(
-            f"INSERT INTO ledger_node (level, {connection.ops.quote_name('index')}, hash) VALUES {values}",  # noqa: S608
-            [value for node in new_nodes for value in node],
-        )
+        statements.insert_values("ledger_node", ("level", "index", "hash"), new_nodes)
     # Positional, in the order of the model's fields: half the cost of keyword arguments.
     return Leaf(seq, now, action, object_type, object_id, actor_id, data, leaf_hash)
 

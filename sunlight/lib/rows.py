@@ -57,6 +57,7 @@ def _direct(conn: BaseDatabaseWrapper) -> bool:
 
 def _run(conn: BaseDatabaseWrapper, sql: str, params: Sequence[Any], fetch: str) -> Any:
     if _direct(conn):
+        conn.validate_thread_sharing()
         conn.validate_no_broken_transaction()
         with conn.wrap_database_errors:
             cursor = conn.connection.cursor()

@@ -50,6 +50,26 @@ class TamperTests(TestCase):
         self.assertIn("node 4/0 (leaves 0–15) does not match the leaves under it", report.summary())
         self.assertIn("the leaves 5–9 do not give the root signed at size 10", report.summary())
 
+    def test_it_names_no_later_leaf_when_a_checkpoint_root_is_forged_too(self) -> None:
+        data = '{"forged":true,"seq":7,"time":"2026-01-01T00:00:00Z"}'
+        self.sql(
+            "UPDATE ledger_leaf SET data = %s, leaf_hash = %s WHERE seq = 7",
+            data,
+            merkle.leaf_hash(data.encode()),
+        )
+        # The root at 10 replaced to fit the edit: its signature no longer holds, and it must not
+        # pass for a good size past the edit (which would name 10, after the bad leaf).
+        leaves = {seq: bytes(h) for seq, h in Leaf.objects.filter(seq__lt=10).values_list("seq", "leaf_hash")}
+        store = merkle.MemoryNodeStore(lowest=8)  # every subtree under 256 leaves hashed from its leaves
+        store.leaves = leaves
+        self.sql("UPDATE ledger_checkpoint SET root = %s WHERE size = 10", merkle.root(store, 10).hex())
+        report = verify_ledger()
+        self.assertFalse(report.ok)
+        self.assertIn("checkpoint at size 10 has a bad signature", report.summary())
+        first = report.first_bad_seq
+        assert first is not None
+        self.assertLessEqual(first, 7, report.problems)
+
     def test_it_finds_a_rewrite_of_a_leaf_and_its_whole_tree_by_the_signed_root(self) -> None:
         data = '{"forged":true,"seq":7,"time":"2026-01-01T00:00:00Z"}'
         forged = merkle.leaf_hash(data.encode())
