@@ -27,20 +27,28 @@ class Report:
 
     @property
     def first_bad_seq(self) -> int | None:
-        exact = [p.seq for p in self.problems if p.seq is not None and p.exact]
-        if exact:
-            return min(exact)
-        windows = [(p.seq, p.last) for p in self.problems if p.seq is not None]
-        if not windows:
-            return None
-        # Each bad leaf lies in its block's window and in its checkpoints' window; blocks do not
-        # overlap, nor do checkpoint windows, so windows that all meet hold the first bad leaf
-        # where they meet (an edit of a leaf and its recorded hash: block 0–15 and checkpoint
-        # window 5–9 give 5). Windows that do not all meet: the earliest start.
-        start = max(first for first, _last in windows)
-        if all(last is not None and last >= start for _first, last in windows):
-            return start
-        return min(first for first, _last in windows)
+        """The first leaf known bad, or the first that may be, whichever comes first."""
+        exact = sorted(p.seq for p in self.problems if p.seq is not None and p.exact)
+        windows = [(p.seq, p.last) for p in self.problems if p.seq is not None and not p.exact]
+        # A window holding a leaf named exactly is explained by it (an edited leaf also breaks
+        # its checkpoint's root). Each other window holds a bad leaf that nothing names exactly
+        # (its content and recorded hash edited together, or the tree above rewritten too).
+        unexplained = [
+            (first, last)
+            for first, last in windows
+            if not any(first <= seq and (last is None or seq <= last) for seq in exact)
+        ]
+        candidates = exact[:1]
+        if unexplained:
+            # Blocks do not overlap, nor do checkpoint windows, and the leaves before a matching
+            # signed root are intact: windows that all meet hold the first bad leaf where they
+            # meet (block 0–15 and checkpoint window 5–9 give 5). Otherwise the earliest start.
+            start = max(first for first, _last in unexplained)
+            if all(last is None or last >= start for _first, last in unexplained):
+                candidates.append(start)
+            else:
+                candidates.append(min(first for first, _last in unexplained))
+        return min(candidates) if candidates else None
 
     def summary(self) -> str:
         if self.ok:

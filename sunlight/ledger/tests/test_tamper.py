@@ -84,6 +84,23 @@ class TamperTests(TestCase):
         self.assertIn("5–9", report.summary())
         self.assertNotIn("Merkle node", report.summary())
 
+    def test_it_names_a_rewritten_leaf_before_a_plainly_edited_one(self) -> None:
+        # Leaf 3 rewritten with its hash and the tree above it: only the signed root at 5 shows
+        # it. Leaf 12 plainly edited: named exactly. The first bad leaf is in 0-4, not 12.
+        data = '{"forged":true,"seq":3,"time":"2026-01-01T00:00:00Z"}'
+        self.sql(
+            "UPDATE ledger_leaf SET data = %s, leaf_hash = %s WHERE seq = 3",
+            data,
+            merkle.leaf_hash(data.encode()),
+        )
+        leaves = {seq: bytes(h) for seq, h in Leaf.objects.filter(seq__lt=16).values_list("seq", "leaf_hash")}
+        block = merkle.perfect_from_leaves([(4, 0)], leaves)[(4, 0)]
+        self.sql('UPDATE ledger_node SET hash = %s WHERE level = 4 AND "index" = 0', block)
+        self.sql("UPDATE ledger_leaf SET data = replace(data, '\"n\"', '\"m\"') WHERE seq = 12")
+        report = verify_ledger()
+        self.assertIn("leaf 12: its content does not match its recorded hash", report.summary())
+        self.assertEqual(report.first_bad_seq, 0, report.problems)
+
     def test_it_finds_a_deleted_leaf(self) -> None:
         self.sql("DELETE FROM ledger_leaf WHERE seq = 12")
         self.assertFirstBad(12)
