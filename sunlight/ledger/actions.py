@@ -63,14 +63,17 @@ def append(
     object_type, object_id = object_ref(obj)
     actor_id = actor.user.pk if actor.user is not None else None
     now = timezone.now()
-    # One statement (an upsert, so an empty table works too) takes the next number and, on
-    # PostgreSQL, the row lock that makes the other appenders wait until this transaction ends;
-    # on SQLite the IMMEDIATE transaction already holds the database write lock. A rollback
-    # gives the number back with everything else: no gaps, no duplicates.
-    head = statements.fetchone(
-        "INSERT INTO ledger_head (id, size) VALUES (1, 1) "
-        "ON CONFLICT (id) DO UPDATE SET size = ledger_head.size + 1 RETURNING size"
-    )
+    # One UPDATE takes the next number and, on PostgreSQL, the row lock that makes the other
+    # appenders wait until this transaction ends; on SQLite the IMMEDIATE transaction already
+    # holds the database write lock. A rollback gives the number back with everything else: no
+    # gaps, no duplicates. (A plain UPDATE, not the upsert, but for the first leaf: the upsert's
+    # conflict path cost more than the update itself.)
+    head = statements.fetchone("UPDATE ledger_head SET size = size + 1 WHERE id = 1 RETURNING size")
+    if head is None:  # the very first leaf (two first leaves at once: the upsert orders them)
+        head = statements.fetchone(
+            "INSERT INTO ledger_head (id, size) VALUES (1, 1) "
+            "ON CONFLICT (id) DO UPDATE SET size = ledger_head.size + 1 RETURNING size"
+        )
     assert head is not None
     seq = head[0] - 1
     payload = {

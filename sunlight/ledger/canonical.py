@@ -41,7 +41,7 @@ def plain(value: Any) -> Any:
     if kind is str:
         return value if len(value) <= MAX_INLINE_CHARS else digest(value)
     if kind is dict:
-        return {str(k): plain(v) for k, v in value.items()}
+        return _plain_dict(value)
     if kind is list:
         return [plain(v) for v in value]
     if value is None or isinstance(value, bool | int):
@@ -67,6 +67,18 @@ def plain(value: Any) -> Any:
     if hasattr(value, "pk"):
         return plain(value.pk)
     raise NotCanonical(f"cannot put {type(value).__name__} in a ledger leaf")
+
+
+def _plain_dict(value: dict[Any, Any]) -> dict[str, Any]:
+    # The scalars, most of a leaf, without a call each (every action writes a leaf).
+    out: dict[str, Any] = {}
+    for key, item in value.items():
+        kind = type(item)
+        if kind in _AS_IS or (kind is str and len(item) <= MAX_INLINE_CHARS):
+            out[key if type(key) is str else str(key)] = item
+        else:
+            out[key if type(key) is str else str(key)] = plain(item)
+    return out
 
 
 # One encoder for every leaf: json.dumps with these options builds a new one per call, a few
