@@ -17,6 +17,7 @@ from collections.abc import Iterable
 from django.db import connection
 
 from sunlight.ledger import merkle
+from sunlight.lib import rows as statements
 
 # log2 of the smallest stored subtree. 8 leaves would double the node rows and the appends that
 # write them; 32 would double a proof's hashing of its partial blocks (docs/decisions.md).
@@ -70,9 +71,7 @@ class DbNodeStore:
             where = " OR ".join([f"(level = %s AND {index} = %s)"] * len(stored))
             parts.append(f"SELECT level, {index}, hash FROM ledger_node WHERE {where}")  # noqa: S608
             params += (value for key in stored for value in key)
-        with connection.cursor() as cursor:
-            cursor.execute(" UNION ALL ".join(parts), params)
-            rows = cursor.fetchall()
+        rows = statements.fetchall(" UNION ALL ".join(parts), params)
         found: dict[merkle.Key, bytes] = {}
         leaves: dict[int, bytes] = {}
         for level, idx, digest in rows:

@@ -221,11 +221,8 @@ def update(
 def _insert_sql(model: type[models.Model], count: int) -> tuple[str, tuple[models.Field[Any, Any], ...]]:
     meta = model._meta
     fields = tuple(f for f in meta.concrete_fields if f is not meta.pk)
-    names = ", ".join(_column(model, f.attname) for f in fields)
-    values = ", ".join(["(" + ", ".join(["%s"] * len(fields)) + ")"] * count)
-    table = connection.ops.quote_name(meta.db_table)
-    sql = f"INSERT INTO {table} ({names}) VALUES {values} RETURNING {_column(model, 'pk')}"  # noqa: S608
-    return sql, fields
+    columns = tuple(str(f.column) for f in fields)
+    return f"{_values_sql(meta.db_table, columns, count)} RETURNING {_column(model, 'pk')}", fields
 
 
 def insert(objects: Sequence[M]) -> None:

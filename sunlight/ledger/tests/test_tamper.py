@@ -13,6 +13,16 @@ from sunlight.ledger.tests.test_ledger import write_leaves
 from sunlight.ledger.verification import verify_ledger
 
 
+def forge_leaf(seq: int) -> None:
+    """Rewrite a leaf's content and its recorded hash together, as a careful forger would."""
+    data = f'{{"forged":true,"seq":{seq},"time":"2026-01-01T00:00:00Z"}}'
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "UPDATE ledger_leaf SET data = %s, leaf_hash = %s WHERE seq = %s",
+            [data, merkle.leaf_hash(data.encode()), seq],
+        )
+
+
 @override_settings(LEDGER_CHECKPOINT_LEAVES=5)
 class TamperTests(TestCase):
     def setUp(self) -> None:
@@ -26,6 +36,16 @@ class TamperTests(TestCase):
         with connection.cursor() as cursor:
             cursor.execute(statement, params)
 
+    def leaf_hashes(self, below: int) -> dict[int, bytes]:
+        return {
+            seq: bytes(h) for seq, h in Leaf.objects.filter(seq__lt=below).values_list("seq", "leaf_hash")
+        }
+
+    def reseal_first_block(self) -> None:
+        """Recompute the stored node over leaves 0-15 from their (forged) recorded hashes."""
+        block = merkle.perfect_from_leaves([(4, 0)], self.leaf_hashes(16))[(4, 0)]
+        self.sql('UPDATE ledger_node SET hash = %s WHERE level = 4 AND "index" = 0', block)
+
     def assertFirstBad(self, seq: int) -> None:
         report = verify_ledger()
         self.assertFalse(report.ok)
@@ -36,12 +56,7 @@ class TamperTests(TestCase):
         self.assertFirstBad(7)
 
     def test_it_finds_an_edited_leaf_whose_hash_was_recomputed(self) -> None:
-        data = '{"forged":true,"seq":7,"time":"2026-01-01T00:00:00Z"}'
-        self.sql(
-            "UPDATE ledger_leaf SET data = %s, leaf_hash = %s WHERE seq = 7",
-            data,
-            merkle.leaf_hash(data.encode()),
-        )
+        forge_leaf(7)
         report = verify_ledger()
         self.assertFalse(report.ok)
         # No node is stored for one leaf: the stored node over its block of 16 names the edit,
@@ -51,17 +66,11 @@ class TamperTests(TestCase):
         self.assertIn("the leaves 5–9 do not give the root signed at size 10", report.summary())
 
     def test_it_names_no_later_leaf_when_a_checkpoint_root_is_forged_too(self) -> None:
-        data = '{"forged":true,"seq":7,"time":"2026-01-01T00:00:00Z"}'
-        self.sql(
-            "UPDATE ledger_leaf SET data = %s, leaf_hash = %s WHERE seq = 7",
-            data,
-            merkle.leaf_hash(data.encode()),
-        )
+        forge_leaf(7)
         # The root at 10 replaced to fit the edit: its signature no longer holds, and it must not
         # pass for a good size past the edit (which would name 10, after the bad leaf).
-        leaves = {seq: bytes(h) for seq, h in Leaf.objects.filter(seq__lt=10).values_list("seq", "leaf_hash")}
         store = merkle.MemoryNodeStore(lowest=8)  # every subtree under 256 leaves hashed from its leaves
-        store.leaves = leaves
+        store.leaves = self.leaf_hashes(10)
         self.sql("UPDATE ledger_checkpoint SET root = %s WHERE size = 10", merkle.root(store, 10).hex())
         report = verify_ledger()
         self.assertFalse(report.ok)
@@ -71,12 +80,8 @@ class TamperTests(TestCase):
         self.assertLessEqual(first, 7, report.problems)
 
     def test_it_finds_a_rewrite_of_a_leaf_and_its_whole_tree_by_the_signed_root(self) -> None:
-        data = '{"forged":true,"seq":7,"time":"2026-01-01T00:00:00Z"}'
-        forged = merkle.leaf_hash(data.encode())
-        self.sql("UPDATE ledger_leaf SET data = %s, leaf_hash = %s WHERE seq = 7", data, forged)
-        leaves = {seq: bytes(h) for seq, h in Leaf.objects.filter(seq__lt=16).values_list("seq", "leaf_hash")}
-        block = merkle.perfect_from_leaves([(4, 0)], leaves)[(4, 0)]
-        self.sql('UPDATE ledger_node SET hash = %s WHERE level = 4 AND "index" = 0', block)
+        forge_leaf(7)
+        self.reseal_first_block()
         report = verify_ledger()
         self.assertFalse(report.ok)
         # The checkpoint signed at size 10 covers leaves 5-9: the window of the edit is named.
@@ -87,15 +92,8 @@ class TamperTests(TestCase):
     def test_it_names_a_rewritten_leaf_before_a_plainly_edited_one(self) -> None:
         # Leaf 3 rewritten with its hash and the tree above it: only the signed root at 5 shows
         # it. Leaf 12 plainly edited: named exactly. The first bad leaf is in 0-4, not 12.
-        data = '{"forged":true,"seq":3,"time":"2026-01-01T00:00:00Z"}'
-        self.sql(
-            "UPDATE ledger_leaf SET data = %s, leaf_hash = %s WHERE seq = 3",
-            data,
-            merkle.leaf_hash(data.encode()),
-        )
-        leaves = {seq: bytes(h) for seq, h in Leaf.objects.filter(seq__lt=16).values_list("seq", "leaf_hash")}
-        block = merkle.perfect_from_leaves([(4, 0)], leaves)[(4, 0)]
-        self.sql('UPDATE ledger_node SET hash = %s WHERE level = 4 AND "index" = 0', block)
+        forge_leaf(3)
+        self.reseal_first_block()
         self.sql("UPDATE ledger_leaf SET data = replace(data, '\"n\"', '\"m\"') WHERE seq = 12")
         report = verify_ledger()
         self.assertIn("leaf 12: its content does not match its recorded hash", report.summary())

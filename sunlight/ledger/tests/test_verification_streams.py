@@ -148,9 +148,7 @@ class StoredTreeTests(TestCase):
         self.assertIn("node 5/0 (leaves 0–31) does not match", report.summary())
 
     def test_it_names_only_the_lowest_node_over_a_rewritten_leaf(self) -> None:
-        data = '{"forged":true,"seq":22,"time":"2026-01-01T00:00:00Z"}'
-        forged = merkle.leaf_hash(data.encode())
-        self.sql("UPDATE ledger_leaf SET data = %s, leaf_hash = %s WHERE seq = 22", data, forged)
+        test_tamper.forge_leaf(22)
 
         def check() -> None:
             report = self.failed()
