@@ -143,8 +143,15 @@ def _posts_of(step: Step) -> PostSet:
     return PostSet("SELECT post_id FROM cases_step_posts WHERE step_id = %s", (step.pk,))
 
 
-def standing_for_step(actor: Actor, step: Step, action: str = "cases.complete_step") -> Standing:
-    """The actor's standing in one of the step's posts, or a refusal (越权 / 代劳)."""
+def standing_for_step(
+    actor: Actor,
+    step: Step,
+    action: str = "cases.complete_step",
+    at: dt.datetime | None = None,
+    on: dt.date | None = None,
+) -> Standing:
+    """The actor's standing in one of the step's posts (now, or at `at` on the local date `on`),
+    or a refusal (越权 / 代劳)."""
     user = actor.user
     if user is None:
         raise Refused(
@@ -153,7 +160,7 @@ def standing_for_step(actor: Actor, step: Step, action: str = "cases.complete_st
             obj=step.case,
             unit_id=step.unit_id,
         )
-    standing = standing_among(user, _posts_of(step))
+    standing = standing_among(user, _posts_of(step), at, on)
     if standing is not None:
         return standing
     _refuse_admins_and_inspectors(user, action, step.case, step.unit_id)
@@ -247,7 +254,9 @@ def start_case(
         due = add_workdays(timezone.localdate(now), definition.total_limit)
         case.due_date, case.due_provisional = due.date, due.provisional
         rows.insert([case])  # as save() would, without its per-field passes (no signals either way)
-        advance = engine.begin(case, graph)
+        advance = engine.begin(case, graph, now)
+        if advance.case_changes:
+            rows.update(Case, case.pk, advance.case_changes)
         append(
             actor.acting_as(standing),
             "cases.start",
@@ -267,7 +276,9 @@ def start_case(
     return case, code
 
 
-def _checkpoint_detail(step: Step, node: Any, values: dict[str, Any], decision: str) -> dict[str, Any]:
+def _checkpoint_detail(
+    step: Step, node: Any, values: dict[str, Any], decision: str, today: dt.date
+) -> dict[str, Any]:
     """Evaluate the step's electronic checkpoints; a block raises and is recorded by the caller."""
     if not node.checkpoints:
         return {}
@@ -286,6 +297,7 @@ def _checkpoint_detail(step: Step, node: Any, values: dict[str, Any], decision: 
         obj=step.case,
         unit=step.case.owner,
         rule_codes=list(node.checkpoints),
+        on=today,
     )
     return {"checkpoints": evaluation.as_ledger_detail()}
 
@@ -295,7 +307,10 @@ def complete_step(
     actor: Actor, step: Step, *, values: dict[str, Any], decision: str = "", reason: str = ""
 ) -> Step:
     """Complete a step at its post: exactly once, by someone holding the post, through its checkpoints."""
-    standing = standing_for_step(actor, step)
+    # One moment for the whole action: the standing, the step's completion, the steps it opens.
+    now = timezone.now()
+    today = timezone.localdate(now)
+    standing = standing_for_step(actor, step, at=now, on=today)
     if decision == Decision.REFUSE and not reason.strip():
         raise ValidationError({"reason": _("A refusal must give its reasons (行政许可法 §38).")})
     with transaction.atomic():
@@ -309,8 +324,7 @@ def complete_step(
         if case.state != CaseState.RUNNING:
             raise ValidationError(_("This case is concluded."))
         guards.check(case, step, values, decision)
-        checked = _checkpoint_detail(step, node, values, decision)
-        now = timezone.now()
+        checked = _checkpoint_detail(step, node, values, decision, today)
         # The conditional UPDATE is the lock: of two people completing at once, one changes
         # the row and the other finds it already done.
         done = rows.update(
@@ -337,8 +351,10 @@ def complete_step(
         step.reason, step.form_data = reason.strip(), values
 
         case.data = {**case.data, **values, step.node_id: {**values, "decision": decision}}
-        rows.update(Case, case.pk, {"data": case.data})
-        advance = engine.after(case, graph, step, {"form": values, "data": case.data, "decision": decision})
+        context = {"form": values, "data": case.data, "decision": decision}
+        advance = engine.after(case, graph, step, context, now, today)
+        # The case's data with what the engine changed on it (joins, a conclusion): one UPDATE.
+        rows.update(Case, case.pk, {"data": case.data, **advance.case_changes})
         append(
             actor.acting_as(standing),
             "cases.complete_step",
@@ -348,7 +364,7 @@ def complete_step(
             reason=reason,
             detail={
                 "step": f"{step.node_id}#{step.iteration}",
-                "late": step.due_date < timezone.localdate(now),
+                "late": step.due_date < advance.today,
                 **advance.as_detail(),
                 **checked,
             },

@@ -33,7 +33,10 @@ def remember_suspensions(
     case: Case, found: Sequence[tuple[dt.date, dt.date | None]]
 ) -> list[tuple[dt.date, dt.date]]:
     """Keep the case's suspensions (start, end or None while open), read by the caller."""
-    far = timezone.localdate() + dt.timedelta(days=3660)
+    # An open suspension runs on for ten years (the date is only looked up when one is open).
+    far = dt.date.min
+    if any(ended is None for _, ended in found):
+        far = timezone.localdate() + dt.timedelta(days=3660)
     intervals = [(started, ended or far) for started, ended in found]
     case._suspended = [(start, end) for start, end in intervals if end >= start]  # type: ignore[attr-defined]
     return list(case._suspended)  # type: ignore[attr-defined]
@@ -45,7 +48,12 @@ def case_due(case: Case) -> DueDate:
 
 
 def step_due(case: Case, activated: dt.datetime, limit: int) -> DueDate:
-    return add_workdays(timezone.localdate(activated), limit, suspended=suspended_intervals(case))
+    return due_from(case, timezone.localdate(activated), limit)
+
+
+def due_from(case: Case, day: dt.date, limit: int) -> DueDate:
+    """The due date of a step of `limit` working days opened on `day` (a local date)."""
+    return add_workdays(day, limit, suspended=suspended_intervals(case))
 
 
 def recompute(case: Case) -> None:

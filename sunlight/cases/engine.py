@@ -1,11 +1,14 @@
 """Walking a case along its process graph: which steps open when one closes.
 
-State is plain rows: an active Step per open task, a JoinArrival per branch waiting at a
-parallel join. Called inside the action's transaction, with the case row locked.
+State is plain rows: an active Step per open task, and on the case row the branches waiting at
+each parallel join (`Case.joins`). Called inside the action's transaction, with the case row
+locked; the engine writes the steps it opens or cancels, and returns what changed on the case
+for the action to write with its own change of the case (one UPDATE a step).
 """
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -30,9 +33,13 @@ OUTCOME_STATE = {
 class Advance:
     """What one move along the graph did, for the action's ledger leaf."""
 
+    now: dt.datetime
+    today: dt.date
     opened: list[Step] = field(default_factory=list)
     concluded: str = ""
     cancelled: list[Step] = field(default_factory=list)
+    # Fields of the case changed on the object and still to be written: joins, state, conclusion.
+    case_changes: dict[str, Any] = field(default_factory=dict)
     # Steps built but not yet written, with their posts: written together, two INSERTs in all.
     unsaved: list[tuple[Step, list[int]]] = field(default_factory=list)
 
@@ -48,16 +55,19 @@ class DefinitionFault(ValidationError):
     """The running definition cannot go on (no condition holds, no post can take a step)."""
 
 
-def begin(case: Case, graph: Definition) -> Advance:
-    advance = Advance()
+def begin(case: Case, graph: Definition, now: dt.datetime) -> Advance:
+    advance = Advance(now, timezone.localdate(now))
     for flow in graph.outgoing(graph.start.id):
         _enter(case, graph, flow.target, graph.start.id, {"data": case.data}, advance)
     _save_opened(advance)
     return advance
 
 
-def after(case: Case, graph: Definition, step: Step, context: dict[str, Any]) -> Advance:
-    advance = Advance()
+def after(
+    case: Case, graph: Definition, step: Step, context: dict[str, Any], now: dt.datetime, today: dt.date
+) -> Advance:
+    """Move on from a completed step, at `now` (on the local date `today`)."""
+    advance = Advance(now, today)
     for flow in graph.outgoing(step.node_id):
         _enter(case, graph, flow.target, step.node_id, context, advance)
     _save_opened(advance)
@@ -71,7 +81,7 @@ def _enter(
         return
     node = graph.node(node_id)
     if node.type == "task":
-        step, post_ids = open_step(case, graph, node)
+        step, post_ids = open_step(case, graph, node, advance)
         advance.opened.append(step)
         advance.unsaved.append((step, post_ids))
     elif node.type == "exclusive":
@@ -79,7 +89,8 @@ def _enter(
         _enter(case, graph, target, node.id, context, advance)
     elif node.type == "parallel":
         incoming = graph.incoming(node.id)
-        if len(incoming) >= 2 and not _all_arrived(case, node.id, source_id, {f.source for f in incoming}):
+        expected = {f.source for f in incoming}
+        if len(incoming) >= 2 and not _all_arrived(case, node.id, source_id, expected, advance):
             return  # wait for the other branches
         for flow in graph.outgoing(node.id):
             _enter(case, graph, flow.target, node.id, context, advance)
@@ -87,25 +98,15 @@ def _enter(
         _reach_end(case, node, advance)
 
 
-def _all_arrived(case: Case, gateway_id: str, source_id: str, expected: set[str]) -> bool:
-    """Record a branch at a join; whether every expected branch is there (the arrivals are then
-    cleared, so that the join works again if a loop brings the case back). Hand-written SQL:
-    half the steps of a parallel process end at a join, and the ORM's get_or_create alone took
-    four statements."""
-    rows.execute(
-        "INSERT INTO cases_joinarrival (case_id, gateway_id, source_id) VALUES (%s, %s, %s) "
-        "ON CONFLICT (case_id, gateway_id, source_id) DO NOTHING",
-        [case.pk, gateway_id, source_id],
-    )
-    arrived = rows.fetchall(
-        "SELECT source_id FROM cases_joinarrival WHERE case_id = %s AND gateway_id = %s",
-        [case.pk, gateway_id],
-    )
-    complete = expected <= {source for (source,) in arrived}
-    if complete:
-        rows.execute(
-            "DELETE FROM cases_joinarrival WHERE case_id = %s AND gateway_id = %s", [case.pk, gateway_id]
-        )
+def _all_arrived(case: Case, gateway_id: str, source_id: str, expected: set[str], advance: Advance) -> bool:
+    """Record a branch at a join; whether every expected branch is there (the join's arrivals
+    are then cleared, so that it works again if a loop brings the case back)."""
+    waiting = set(case.joins.get(gateway_id, ())) | {source_id}
+    complete = expected <= waiting
+    joins = {gateway: sources for gateway, sources in case.joins.items() if gateway != gateway_id}
+    if not complete:
+        joins[gateway_id] = sorted(waiting)
+    case.joins = advance.case_changes["joins"] = joins
     return complete
 
 
@@ -129,7 +130,7 @@ def _choose(graph: Definition, node: Node, context: dict[str, Any]) -> str:
     return default
 
 
-def open_step(case: Case, graph: Definition, node: Node) -> tuple[Step, list[int]]:
+def open_step(case: Case, graph: Definition, node: Node, advance: Advance) -> tuple[Step, list[int]]:
     """The step a task node opens, not yet saved, and the posts that may take it."""
     assert node.post is not None
     unit = resolve_unit(node.post, case.owner, case.intake)
@@ -139,23 +140,24 @@ def open_step(case: Case, graph: Definition, node: Node) -> tuple[Step, list[int
             _("No post can take the step %(n)s in %(u)s.")
             % {"n": node.name, "u": unit.name if unit else node.post.org}
         )
-    now = timezone.now()
-    due = clock.step_due(case, now, node.limit)
+    due = clock.due_from(case, advance.today, node.limit)
     iterations = _iterations(case)
     iteration = iterations.get(node.id, 0) + 1
     iterations[node.id] = iteration
-    step = Step(
-        case=case,
+    step = rows.build(
+        Step,
+        case_id=case.pk,
         node_id=node.id,
         iteration=iteration,
         name=node.name,
         stage_name=graph.stage_name(node.stage),
-        unit=unit,
+        unit_id=unit.pk,
         limit=node.limit,
-        activated_at=now,
+        activated_at=advance.now,
         due_date=due.date,
         due_provisional=due.provisional,
     )
+    step.case = case
     return step, post_ids
 
 
@@ -203,9 +205,8 @@ def _reach_end(case: Case, node: Node, advance: Advance) -> None:
         return  # other branches are still running; the last one to arrive concludes
     for step in case.steps.filter(state=StepState.ACTIVE) if any_active else ():
         # A refusal or withdrawal ends the whole case: open steps elsewhere are cancelled.
-        Step.objects.filter(pk=step.pk).update(state=StepState.CANCELLED, completed_at=timezone.now())
+        Step.objects.filter(pk=step.pk).update(state=StepState.CANCELLED, completed_at=advance.now)
         advance.cancelled.append(step)
-    case.state = OUTCOME_STATE[outcome]
-    case.completed_at = timezone.now()
-    rows.update(Case, case.pk, {"state": case.state, "completed_at": case.completed_at})
+    case.state, case.completed_at = OUTCOME_STATE[outcome], advance.now
+    advance.case_changes.update(state=case.state, completed_at=case.completed_at)
     advance.concluded = outcome

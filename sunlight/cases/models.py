@@ -111,6 +111,10 @@ class Case(models.Model):
         verbose_name=_("result document"),
     )
     acknowledged_risks = models.JSONField(default=list, blank=True)
+    # Branches waiting at a parallel join, by join: {gateway id: [source node ids]}. Kept on the
+    # case row, which every step rewrites anyway (its data), rather than as rows of their own:
+    # half the steps of a parallel process end at a join.
+    joins = models.JSONField(default=dict, blank=True)
 
     objects = CaseQuerySet.as_manager()
 
@@ -231,14 +235,13 @@ class Step(models.Model):
             # The step timers sweep only active steps by due date.
             models.Index(fields=["due_date"], name="cases_active_step_due", condition=Q(state="active")),
             # `completed_by_id = %s` implies IS NOT NULL, so both databases use these for lookups
-            # and for the foreign keys' checks.
+            # and for the foreign keys' checks. The post a step was done in has none: no page
+            # asks for the steps of a post that way, posts are retired rather than deleted, and
+            # the index was a page written by every step's completion.
             models.Index(
                 fields=["completed_by"],
                 name="cases_step_completed_by",
                 condition=Q(completed_by__isnull=False),
-            ),
-            models.Index(
-                fields=["acted_post"], name="cases_step_acted_post", condition=Q(acted_post__isnull=False)
             ),
             models.Index(
                 fields=["delegation"], name="cases_step_delegation", condition=Q(delegation__isnull=False)
@@ -251,24 +254,6 @@ class Step(models.Model):
     @property
     def overdue(self) -> bool:
         return self.state == StepState.ACTIVE and self.due_date < timezone.localdate()
-
-
-class JoinArrival(models.Model):
-    """A branch that reached a parallel join; the join passes when every branch has arrived."""
-
-    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="+", db_index=False)  # see Meta
-    gateway_id = models.CharField(max_length=40)
-    source_id = models.CharField(max_length=40)
-
-    class Meta:
-        constraints = [
-            models.UniqueConstraint(
-                fields=["case", "gateway_id", "source_id"], name="cases_join_arrival_once"
-            )
-        ]
-
-    def __str__(self) -> str:
-        return f"{self.case_id}:{self.gateway_id}<-{self.source_id}"
 
 
 class Suspension(models.Model):

@@ -95,7 +95,7 @@ def append(
         "VALUES (%s, %s, %s, %s, %s, %s, %s, %s)",
         [
             seq,
-            connection.ops.adapt_datetimefield_value(now),
+            statements.moment(connection, now),
             action,
             object_type,
             object_id,
@@ -110,8 +110,17 @@ def append(
         # touch no node (tree.py says why).
         new_nodes = merkle.nodes_completed_by_append(DbNodeStore(), seq, leaf_hash, lowest=BLOCK_LEVEL)
         statements.insert_values("ledger_node", ("level", "index", "hash"), new_nodes)
-    # Positional, in the order of the model's fields: half the cost of keyword arguments.
-    return Leaf(seq, now, action, object_type, object_id, actor_id, data, leaf_hash)
+    return statements.saved(
+        Leaf,
+        seq=seq,
+        recorded_at=now,
+        action=action,
+        object_type=object_type,
+        object_id=object_id,
+        actor_id=actor_id,
+        data=data,
+        leaf_hash=leaf_hash,
+    )
 
 
 def appended_atomically(*args: Any, **kwargs: Any) -> Leaf:

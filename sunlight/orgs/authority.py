@@ -146,17 +146,18 @@ def _standing_row(kind: str, person: User, when: Any, posts: PostSet) -> Standin
 
 
 def standing_among(
-    person: User, post_ids: list[int] | PostSet, at: dt.datetime | None = None
+    person: User, post_ids: list[int] | PostSet, at: dt.datetime | None = None, on: dt.date | None = None
 ) -> Standing | None:
     """The person's standing in any of these posts: by assignment first, else by delegation.
 
-    One indexed query when the person holds the post, two when they act by delegation.
+    One indexed query when the person holds the post, two when they act by delegation. `on` is
+    the local date of `at`, when the caller already has it.
     """
     moment = at or timezone.now()
     posts = post_ids if isinstance(post_ids, PostSet) else PostSet.of(post_ids)
     if not person.is_active or person.kind != AccountKind.PERSON or not posts.sql:
         return None
-    day = connection.ops.adapt_datefield_value(timezone.localdate(moment))
+    day = connection.ops.adapt_datefield_value(on or timezone.localdate(moment))
     standing = _standing_row("assignment", person, day, posts)
     if standing is None:
         standing = _standing_row(

@@ -10,6 +10,8 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 import pytest
 
 from sunlight.calendars.models import YearStatus
@@ -107,3 +109,20 @@ class DueDateTests(CalendarTestCase):
         self.assertEqual(
             workdays_between(D(2025, 12, 31), D(2026, 12, 31)), 248
         )  # chinese_calendar.get_workdays agrees
+
+    def test_it_counts_alike_with_and_without_the_suspension_walk(self) -> None:
+        # With nothing suspended the count is found by bisection in each year's running counts;
+        # a suspension long past forces the day-by-day walk. Both must agree on every start and
+        # length, across 2025 → 2026 → 2027 (2027 has no data here: weekends only, provisional).
+        long_past = [(D(2000, 1, 3), D(2000, 1, 4))]
+        start = D(2025, 11, 20)
+        while start < D(2027, 1, 15):
+            for days in (0, 1, 2, 5, 7, 14, 20, 30, 45, 60, 400):
+                with self.subTest(start=start, days=days):
+                    self.assertEqual(
+                        add_workdays(start, days), add_workdays(start, days, suspended=long_past)
+                    )
+            start += dt.timedelta(days=3)
+        self.assertEqual(add_workdays(D(2026, 12, 31), 1), DueDate(D(2027, 1, 1), True))
+        with pytest.raises(ValueError):
+            add_workdays(dt.date.max - dt.timedelta(days=3), 5)

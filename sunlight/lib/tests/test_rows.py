@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import datetime as dt
+import zoneinfo
 from unittest import mock
 
-from django.db import IntegrityError, connection, transaction
+from django.db import IntegrityError, connection, models, transaction
 from django.db.transaction import TransactionManagementError
 
+from sunlight.cases.models import Case, Step
 from sunlight.cases.tests.factories import published
 from sunlight.lib import rows
 from sunlight.orgs.models import Organisation, OrgKind
@@ -73,6 +76,50 @@ class RowsTests(Personas):
         document = {**definition.document, "注": ["一", 2, {"三": None}]}
         self.assertEqual(rows.update(ProcessDefinition, definition.pk, {"document": document}), 1)
         self.assertEqual(ProcessDefinition.objects.get(pk=definition.pk).document, document)
+
+    def test_it_prepares_values_the_quick_way_as_their_fields_do(self) -> None:
+        # On SQLite plain values, JSON and UTC datetimes skip their fields' preparation; the
+        # result must be what the fields give, on whichever database runs the test.
+        now = dt.datetime(2026, 10, 8, 1, 2, 3, 456789, tzinfo=dt.UTC)
+        local = now.astimezone(zoneinfo.ZoneInfo("Asia/Shanghai"))
+        cases = [
+            (Step, "name", "受理"),
+            (Step, "completed_by_id", None),
+            (Step, "form_data", {"金额": 1200, "列": [1, "二", None]}),
+            (Step, "form_data", []),
+            (Step, "activated_at", now),
+            (Step, "activated_at", local),  # not UTC: through the field
+            (Step, "completed_at", None),
+            (Case, "data", {"a": {"b": True}}),
+        ]
+        for model, name, value in cases:
+            with self.subTest(model=model.__name__, name=name, value=value):
+                field = model._meta.get_field(name)
+                assert isinstance(field, models.Field)
+                # PostgreSQL wraps JSON in psycopg's Jsonb, which compares by identity.
+                quick = rows._prepare(connection, model, field.attname, value, saving=True)
+                slow = field.get_db_prep_save(value, connection)
+                self.assertEqual(getattr(quick, "obj", quick), getattr(slow, "obj", slow))
+                self.assertIs(type(quick), type(slow))
+        self.assertEqual(rows.moment(connection, now), connection.ops.adapt_datetimefield_value(now))
+
+    def test_it_builds_new_instances_as_the_model_does(self) -> None:
+        built = rows.build(
+            Organisation, code="X-1", name="甲", kind=OrgKind.OFFICE, parent_id=self.finance.pk
+        )
+        expected = Organisation(code="X-1", name="甲", kind=OrgKind.OFFICE, parent_id=self.finance.pk)
+        for field in Organisation._meta.concrete_fields:
+            self.assertEqual(getattr(built, field.attname), getattr(expected, field.attname), field.name)
+        self.assertTrue(built._state.adding)
+        self.assertEqual(built.parent, self.finance)  # the relation loads through its id
+        saved = rows.saved(
+            Organisation,
+            **{f.attname: getattr(self.finance, f.attname) for f in Organisation._meta.concrete_fields},
+        )
+        self.assertFalse(saved._state.adding)
+        self.assertEqual(saved, self.finance)
+        with self.assertRaises(TypeError):
+            rows.build(Organisation, colour="red")
 
 
 class StatementTests(Personas):

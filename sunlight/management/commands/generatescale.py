@@ -43,7 +43,7 @@ from django.utils import timezone
 from django.utils.crypto import salted_hmac
 
 from sunlight.cases.actions import QUERY_ALPHABET, QUERY_LENGTH, query_digest
-from sunlight.cases.models import Applicant, Case, CaseState, JoinArrival, Step
+from sunlight.cases.models import Applicant, Case, CaseState, Step
 from sunlight.ledger import canonical, checkpoints, merkle
 from sunlight.ledger.actions import appended_atomically
 from sunlight.ledger.actor import Actor
@@ -72,6 +72,7 @@ CASE_COLUMNS = (
     "completed_at",
     "data",
     "acknowledged_risks",
+    "joins",
 )
 STEP_COLUMNS = (
     "node_id",
@@ -94,7 +95,7 @@ STEP_COLUMNS = (
 )
 DATETIMES = {"started_at", "completed_at", "activated_at"}
 DATES = {"due_date"}
-JSONS = {"data", "acknowledged_risks", "form_data"}
+JSONS = {"data", "acknowledged_risks", "joins", "form_data"}
 LEAF_COLUMNS = ("seq", "recorded_at", "action", "object_type", "object_id", "actor_id", "data", "leaf_hash")
 
 
@@ -106,7 +107,7 @@ def query_code(number: str) -> str:
 
 @dataclass
 class Template:
-    """One case to copy: its row, steps, posts, waiting branches, leaves and applicant."""
+    """One case to copy: its row (with its waiting branches), steps, posts, leaves and applicant."""
 
     case_id: int
     case: dict[str, Any]
@@ -114,7 +115,6 @@ class Template:
     applicant: tuple[str, str, str]  # kind, name, phone
     steps: list[dict[str, Any]] = field(default_factory=list)
     posts: list[list[int]] = field(default_factory=list)
-    joins: list[tuple[str, str]] = field(default_factory=list)
     leaves: list[tuple[str, int | None, str, dt.datetime, dt.date | None]] = field(default_factory=list)
     checked: bool = False
 
@@ -197,10 +197,6 @@ class Generator:
             .values_list("step_id", "post_id", "step__case_id")
         ):
             by_id[case_id].posts[steps[step_id]].append(post_id)
-        for case_id, gateway, source in JoinArrival.objects.filter(case_id__in=by_id).values_list(
-            "case_id", "gateway_id", "source_id"
-        ):
-            by_id[case_id].joins.append((gateway, source))
         leaves = Leaf.objects.filter(
             object_type="cases.case", object_id__in=[str(i) for i in by_id]
         ).order_by("seq")
@@ -432,7 +428,6 @@ class Generator:
             case_rows: list[Sequence[Any]] = []
             step_rows: list[Sequence[Any]] = []
             post_rows: list[Sequence[Any]] = []
-            join_rows: list[Sequence[Any]] = []
             leaf_rows: list[Sequence[Any]] = []
             nodes: list[tuple[int, int, bytes]] = []
             assert self.frontier is not None
@@ -466,7 +461,6 @@ class Generator:
                     step_rows.append((step_id, case_id, *row))
                     post_rows.extend((step_id, post) for post in posts)
                     step_id += 1
-                join_rows.extend((case_id, gateway, source) for gateway, source in template.joins)
                 for recorded_at, action, actor_id, text in shifted.leaves:
                     self.leaf(leaf_rows, nodes, recorded_at, action, actor_id, text, case_id, applicant_id)
                 credit += extra
@@ -484,7 +478,6 @@ class Generator:
             )
             self.insert("cases_step", ("id", "case_id", *STEP_COLUMNS), step_rows)
             self.insert("cases_step_posts", ("step_id", "post_id"), post_rows)
-            self.insert("cases_joinarrival", ("case_id", "gateway_id", "source_id"), join_rows)
             self.save_counters(counters)
             self.finish_batch(leaf_rows, nodes)
             if connection.vendor == "postgresql":
