@@ -140,7 +140,12 @@ def _refuse_admins_and_inspectors(user: User, action: str, case_ref: Any, unit_i
 
 def _posts_of(step: Step) -> PostSet:
     """The step's posts as a subquery: the standing is then found in one round trip."""
-    return PostSet("SELECT post_id FROM cases_step_posts WHERE step_id = %s", (step.pk,))
+    # EXISTS, not IN: the step's unique (step, post) index answers it for each of the person's
+    # posts, where IN built a temporary table of the step's posts on every completion.
+    return PostSet(
+        "EXISTS (SELECT 1 FROM cases_step_posts s WHERE s.step_id = %s AND s.post_id = r.post_id)",
+        (step.pk,),
+    )
 
 
 def standing_for_step(
@@ -176,7 +181,7 @@ def standing_for_step(
 
 def _clerk_posts(unit: Organisation) -> PostSet:
     """The unit's active clerk posts, as a subquery of the standing's one query."""
-    return PostSet(
+    return PostSet.among(
         "SELECT p.id FROM orgs_post p JOIN orgs_organisation o ON o.id = p.organisation_id "
         "WHERE o.unit_id = %s AND p.kind = %s AND p.is_active",
         (unit.pk, PostKind.CLERK.value),

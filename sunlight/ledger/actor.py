@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from django.http import HttpRequest
@@ -38,7 +38,8 @@ class Actor:
         return cls(user=None, channel=channel, request_id=current_request_id())
 
     def acting_as(self, standing: Standing) -> Actor:
-        return replace(self, standing=standing)
+        # Built directly: `dataclasses.replace` inspects the fields on every call (every action).
+        return Actor(self.user, self.channel, self.request_id, standing)
 
     def describe(self) -> dict[str, Any]:
         """The actor as written into a leaf: person, post, organisation, delegation."""

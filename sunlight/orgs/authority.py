@@ -80,14 +80,22 @@ def standing_in(person: User, post: Post, at: dt.datetime | None = None) -> Stan
 
 @dataclass(frozen=True)
 class PostSet:
-    """Posts to look a standing up in: a list of ids, or a subquery giving them (one round trip)."""
+    """Posts to look a standing up in, as a condition on the standing's post, `r.post_id`: a
+    list of ids, a subquery giving them, or any other condition (one round trip either way)."""
 
     sql: str
     params: tuple[Any, ...]
 
     @classmethod
     def of(cls, post_ids: list[int]) -> PostSet:
-        return cls(", ".join(["%s"] * len(post_ids)), tuple(post_ids))
+        if not post_ids:
+            return cls("", ())
+        return cls(f"r.post_id IN ({', '.join(['%s'] * len(post_ids))})", tuple(post_ids))
+
+    @classmethod
+    def among(cls, subquery: str, params: tuple[Any, ...]) -> PostSet:
+        """The posts a subquery selects."""
+        return cls(f"r.post_id IN ({subquery})", params)
 
 
 _ASSIGNMENT_ONLY = ("id", "person_id", "post_id")
@@ -113,14 +121,14 @@ def _standing_sql(kind: str) -> str:
             f"SELECT {rows.columns(Assignment, 'r', _ASSIGNMENT_ONLY)}, {post}, {org} "  # noqa: S608
             f"FROM {Assignment._meta.db_table} r {joins} "
             "WHERE r.person_id = %s AND p.is_active AND r.valid_from <= %s "
-            "AND (r.valid_until IS NULL OR r.valid_until >= %s) AND r.post_id IN ({posts}) "
+            "AND (r.valid_until IS NULL OR r.valid_until >= %s) AND {posts} "
             "ORDER BY r.id LIMIT 1"
         )
     return (
         f"SELECT {rows.columns(Delegation, 'r', _DELEGATION_ONLY)}, {post}, {org} "  # noqa: S608
         f"FROM {Delegation._meta.db_table} r {joins} "
         "WHERE r.grantee_id = %s AND r.revoked_at IS NULL AND r.starts_at <= %s "
-        "AND r.ends_at > %s AND r.post_id IN ({posts}) "
+        "AND r.ends_at > %s AND {posts} "
         "ORDER BY r.starts_at DESC, r.id LIMIT 1"
     )
 

@@ -82,7 +82,7 @@ class RowsTests(Personas):
         # result must be what the fields give, on whichever database runs the test.
         now = dt.datetime(2026, 10, 8, 1, 2, 3, 456789, tzinfo=dt.UTC)
         local = now.astimezone(zoneinfo.ZoneInfo("Asia/Shanghai"))
-        cases = [
+        cases: list[tuple[type[models.Model], str, object]] = [
             (Step, "name", "受理"),
             (Step, "completed_by_id", None),
             (Step, "form_data", {"金额": 1200, "列": [1, "二", None]}),
