@@ -277,6 +277,7 @@ def start_case(
                 "applicant": case.applicant_id,
                 **advance.as_detail(),
             },
+            at=now,
         )
     return case, code
 
@@ -373,6 +374,7 @@ def complete_step(
                 **advance.as_detail(),
                 **checked,
             },
+            at=now,
         )
     return step
 

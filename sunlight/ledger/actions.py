@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Iterable, Mapping
 from typing import Any
 
@@ -37,11 +38,13 @@ def append(
     reason: str = "",
     confidential: Iterable[str] = (),
     detail: Mapping[str, Any] | None = None,
+    at: dt.datetime | None = None,
 ) -> Leaf:
     """Append one leaf for `action` on `obj`, in the caller's transaction.
 
     `changes` maps field → (before, after). Fields named in `confidential` are written as
-    digests only, so the ledger proves them without disclosing them.
+    digests only, so the ledger proves them without disclosing them. `at` is the action's moment
+    when it has one (timezone-aware); the leaf's time is otherwise now.
     """
     # The connection itself, not the `connection` proxy: each attribute read through the proxy
     # looks the connection up again.
@@ -62,7 +65,7 @@ def append(
     }
     object_type, object_id = object_ref(obj)
     actor_id = actor.user.pk if actor.user is not None else None
-    now = timezone.now()
+    now = at or timezone.now()
     # One UPDATE takes the next number and, on PostgreSQL, the row lock that makes the other
     # appenders wait until this transaction ends; on SQLite the IMMEDIATE transaction already
     # holds the database write lock. A rollback gives the number back with everything else: no
@@ -78,7 +81,7 @@ def append(
     seq = head[0] - 1
     payload = {
         "seq": seq,
-        "time": now,
+        "time": now.isoformat(),  # as `canonical.plain` writes a datetime
         "actor": actor.describe(),
         "request_id": actor.request_id,
         "action": action,

@@ -41,6 +41,18 @@ class AppendTests(TestCase):
         self.assertIn("time", data)
         self.assertEqual(data["changes"], {"n": [None, 3]})
 
+    def test_it_records_the_moment_of_the_action_it_is_given(self) -> None:
+        moment = dt.datetime(2026, 10, 8, 1, 2, 3, 456789, tzinfo=dt.UTC)
+        with transaction.atomic():
+            leaf = append(system(), "test.action", ("test.object", 1), at=moment)
+        stored = Leaf.objects.get(seq=leaf.seq)
+        self.assertEqual(stored.recorded_at, moment)
+        self.assertEqual(json.loads(stored.data)["time"], "2026-10-08T01:02:03.456789+00:00")
+        self.assertEqual(
+            (leaf.recorded_at, leaf.data, bytes(leaf.leaf_hash)),
+            (moment, stored.data, bytes(stored.leaf_hash)),
+        )
+
     def test_it_refuses_an_append_outside_a_transaction(self) -> None:
         # TestCase wraps each test in a transaction; leave it to see the guard.
         with self.assertRaises(NotInTransaction):
