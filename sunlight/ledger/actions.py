@@ -82,16 +82,19 @@ def append(
     payload = {
         "seq": seq,
         "time": now.isoformat(),  # as `canonical.plain` writes a datetime
+        # Ids, codes and names from columns of at most 150 characters, the channel's value and a
+        # well-formed request id: plain JSON already, as `canonical.plain` would leave them.
         "actor": actor.describe(),
         "request_id": actor.request_id,
-        "action": action,
-        "object": {"type": object_type, "id": object_id},
-        "changes": changed,
-        "reason": reason,
+        # What the caller gives goes through `canonical.plain` (dates, long text, floats refused).
+        "action": canonical.plain(action),
+        "object": canonical.plain({"type": object_type, "id": object_id}),
+        "changes": canonical.plain(changed),
+        "reason": canonical.plain(reason),
     }
     if detail:
-        payload["detail"] = dict(detail)
-    data = canonical.dumps(payload)
+        payload["detail"] = canonical.plain(dict(detail))
+    data = canonical.encode(payload)
     leaf_hash = merkle.leaf_hash(data.encode("utf-8"))
     statements.execute(
         "INSERT INTO ledger_leaf (seq, recorded_at, action, object_type, object_id, actor_id, data, leaf_hash) "

@@ -12,7 +12,7 @@ from django.db import DatabaseError, connection, transaction
 from django.test import TestCase, override_settings
 from django.urls import reverse
 
-from sunlight.ledger import checkpoints, merkle
+from sunlight.ledger import canonical, checkpoints, merkle
 from sunlight.ledger.actions import NotInTransaction, append
 from sunlight.ledger.bundles import bundle_json
 from sunlight.ledger.keys import trusted_public_keys
@@ -52,6 +52,25 @@ class AppendTests(TestCase):
             (leaf.recorded_at, leaf.data, bytes(leaf.leaf_hash)),
             (moment, stored.data, bytes(stored.leaf_hash)),
         )
+
+    def test_it_writes_canonical_json_with_the_callers_values_made_plain(self) -> None:
+        long_text = "长" * 600
+        with transaction.atomic():
+            leaf = append(
+                system(),
+                "test.action",
+                ("test.object", 7),
+                changes={"due": (dt.date(2026, 10, 1), dt.date(2026, 10, 8))},
+                reason=long_text,
+                detail={"on": dt.date(2026, 10, 8), "note": long_text, "n": 3},
+            )
+        data = json.loads(leaf.data)
+        self.assertEqual(leaf.data, canonical.dumps(data))  # sorted keys, no spaces, UTF-8 as is
+        self.assertEqual(data["changes"], {"due": ["2026-10-01", "2026-10-08"]})
+        self.assertEqual(data["reason"], canonical.digest(long_text))
+        self.assertEqual(data["detail"], {"on": "2026-10-08", "note": canonical.digest(long_text), "n": 3})
+        with transaction.atomic(), self.assertRaises(canonical.NotCanonical):
+            append(system(), "test.action", ("test.object", 7), detail={"share": 0.5})
 
     def test_it_refuses_an_append_outside_a_transaction(self) -> None:
         # TestCase wraps each test in a transaction; leave it to see the guard.
