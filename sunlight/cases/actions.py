@@ -242,8 +242,9 @@ def start_case(
         raise ValidationError({"subject": _("Give the subject of the application.")})
     code = "".join(secrets.choice(QUERY_ALPHABET) for _ in range(QUERY_LENGTH))
     now = timezone.now()
+    today = timezone.localdate(now)
     with transaction.atomic():
-        number = _next_number(definition.owner, timezone.localdate(now).year)
+        number = _next_number(definition.owner, today.year)
         case = Case(
             number=number,
             definition=definition,
@@ -256,10 +257,10 @@ def start_case(
             query_code_digest=query_digest(number, code),
             acknowledged_risks=sorted(acknowledged_risks),
         )
-        due = add_workdays(timezone.localdate(now), definition.total_limit)
+        due = add_workdays(today, definition.total_limit)
         case.due_date, case.due_provisional = due.date, due.provisional
         rows.insert([case])  # as save() would, without its per-field passes (no signals either way)
-        advance = engine.begin(case, graph, now)
+        advance = engine.begin(case, graph, now, today)
         if advance.case_changes:
             rows.update(Case, case.pk, advance.case_changes)
         append(

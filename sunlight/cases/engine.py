@@ -13,7 +13,6 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from sunlight.cases import clock
@@ -55,8 +54,9 @@ class DefinitionFault(ValidationError):
     """The running definition cannot go on (no condition holds, no post can take a step)."""
 
 
-def begin(case: Case, graph: Definition, now: dt.datetime) -> Advance:
-    advance = Advance(now, timezone.localdate(now))
+def begin(case: Case, graph: Definition, now: dt.datetime, today: dt.date) -> Advance:
+    """Open a new case's first steps, at `now` (on the local date `today`)."""
+    advance = Advance(now, today)
     for flow in graph.outgoing(graph.start.id):
         _enter(case, graph, flow.target, graph.start.id, {"data": case.data}, advance)
     _save_opened(advance)
