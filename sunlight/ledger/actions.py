@@ -66,19 +66,7 @@ def append(
     object_type, object_id = object_ref(obj)
     actor_id = actor.user.pk if actor.user is not None else None
     now = at or timezone.now()
-    # One UPDATE takes the next number and, on PostgreSQL, the row lock that makes the other
-    # appenders wait until this transaction ends; on SQLite the IMMEDIATE transaction already
-    # holds the database write lock. A rollback gives the number back with everything else: no
-    # gaps, no duplicates. (A plain UPDATE, not the upsert, but for the first leaf: the upsert's
-    # conflict path cost more than the update itself.)
-    head = statements.fetchone("UPDATE ledger_head SET size = size + 1 WHERE id = 1 RETURNING size")
-    if head is None:  # the very first leaf (two first leaves at once: the upsert orders them)
-        head = statements.fetchone(
-            "INSERT INTO ledger_head (id, size) VALUES (1, 1) "
-            "ON CONFLICT (id) DO UPDATE SET size = ledger_head.size + 1 RETURNING size"
-        )
-    assert head is not None
-    seq = head[0] - 1
+    seq = _next_seq(connection.vendor)
     payload = {
         "seq": seq,
         "time": now.isoformat(),  # as `canonical.plain` writes a datetime
@@ -127,6 +115,43 @@ def append(
         data=data,
         leaf_hash=leaf_hash,
     )
+
+
+def _next_seq(vendor: str) -> int:
+    """The number of the leaf being appended: no gaps, no duplicates, a rollback gives it back."""
+    if vendor == "sqlite":
+        # The IMMEDIATE transaction holds the database's write lock from its start: the last
+        # leaf's number is final until this one commits. Read from the end of the table's
+        # b-tree (the sequence is its rowid), it costs no write, where the head row cost a
+        # statement and a page of every action's commit. The head row is kept on PostgreSQL only.
+        row = statements.fetchone("SELECT coalesce(max(seq) + 1, 0) FROM ledger_leaf")
+    else:
+        # One UPDATE takes the next number and the row lock that makes the other appenders wait
+        # until this transaction ends. (A plain UPDATE, not the upsert, but for the first leaf:
+        # the upsert's conflict path cost more than the update itself.)
+        row = statements.fetchone("UPDATE ledger_head SET size = size + 1 WHERE id = 1 RETURNING size - 1")
+        if row is None:  # the very first leaf (two first leaves at once: the upsert orders them)
+            row = statements.fetchone(
+                "INSERT INTO ledger_head (id, size) VALUES (1, 1) "
+                "ON CONFLICT (id) DO UPDATE SET size = ledger_head.size + 1 RETURNING size - 1"
+            )
+    assert row is not None
+    return int(row[0])
+
+
+def size(*, lock: bool = False) -> int:
+    """How many leaves the ledger has. With `lock`, inside a transaction, appends wait until it
+    ends (on PostgreSQL the head row's lock; on SQLite the transaction's write lock does it)."""
+    if statements.db().vendor == "sqlite":
+        row = statements.fetchone("SELECT coalesce(max(seq) + 1, 0) FROM ledger_leaf")
+    else:
+        sql = (
+            "SELECT size FROM ledger_head WHERE id = 1 FOR UPDATE"
+            if lock
+            else "SELECT size FROM ledger_head WHERE id = 1"
+        )
+        row = statements.fetchone(sql)
+    return int(row[0]) if row is not None else 0
 
 
 def appended_atomically(*args: Any, **kwargs: Any) -> Leaf:

@@ -14,13 +14,10 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from sunlight.ledger import merkle
+from sunlight.ledger.actions import size as ledger_size
 from sunlight.ledger.keys import signing_key
-from sunlight.ledger.models import Checkpoint, Head
+from sunlight.ledger.models import Checkpoint
 from sunlight.ledger.tree import DbNodeStore
-
-
-def ledger_size() -> int:
-    return Head.objects.values_list("size", flat=True).first() or 0
 
 
 def latest() -> Checkpoint | None:
@@ -45,10 +42,9 @@ def make_checkpoint(*, force: bool = False) -> Checkpoint | None:
     now = timezone.now()
     try:
         with transaction.atomic():
-            # Appends hold this row lock while they write; taking it here means the size we
-            # read has all its nodes committed.
-            head = Head.objects.select_for_update().filter(id=1).first()
-            size = head.size if head else 0
+            # Appends hold this lock while they write; taking it here means the size we read
+            # has all its nodes committed.
+            size = ledger_size(lock=True)
             last = latest()
             if size == 0 or (last is not None and last.size >= size):
                 return None

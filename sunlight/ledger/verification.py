@@ -33,8 +33,9 @@ from django.db.models import Max
 from django.utils import timezone
 
 from sunlight.ledger import merkle
+from sunlight.ledger.actions import size as ledger_size
 from sunlight.ledger.keys import trusted_public_keys
-from sunlight.ledger.models import Checkpoint, Head, Leaf, Verification, VerificationOutcome
+from sunlight.ledger.models import Checkpoint, Leaf, Verification, VerificationOutcome
 from sunlight.ledger.report import Problem, Report
 from sunlight.ledger.tree import BLOCK_LEVEL, DbNodeStore
 from sunlight.lib import signing
@@ -510,7 +511,7 @@ def verify_ledger() -> Report:
     # The nodes joining the parallel ranges (none on the single-process path).
     _check_completed(prefix.completed, report.problems, bad)
     report.size = expected
-    head = Head.objects.values_list("size", flat=True).first() or 0
+    head = ledger_size()
     if checkpoints and checkpoints[-1].size > expected and not report.problems:
         report.problems.append(
             Problem(
@@ -519,7 +520,7 @@ def verify_ledger() -> Report:
         )
     if head != expected and not report.problems:
         report.problems.append(
-            Problem(min(head, expected), f"the ledger head says {head} leaves, {expected} found")
+            Problem(min(head, expected), f"the ledger's size is {head} leaves, {expected} found")
         )
     if report.ok:
         _check_stored_tree(report, checkpoints)

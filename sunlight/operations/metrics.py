@@ -26,7 +26,8 @@ REQUEST_LATENCY = Histogram(
 class BusinessCollector(Collector):
     def collect(self) -> Iterator[GaugeMetricFamily]:
         from sunlight.alarms.models import Alarm
-        from sunlight.ledger.models import Head, Leaf, Verification
+        from sunlight.ledger.actions import size as ledger_size
+        from sunlight.ledger.models import Leaf, Verification
         from sunlight.operations.models import TimerRun
 
         actions = GaugeMetricFamily(
@@ -47,7 +48,7 @@ class BusinessCollector(Collector):
         ):
             alarms.add_metric([kind, level, state], count)
         yield alarms
-        size = Head.objects.values_list("size", flat=True).first() or 0
+        size = ledger_size()
         yield GaugeMetricFamily("sunlight_ledger_leaves", "Leaves in the ledger.", value=size)
         last = Verification.objects.order_by("-started_at").first()
         yield GaugeMetricFamily(

@@ -46,6 +46,7 @@ from sunlight.cases.actions import QUERY_ALPHABET, QUERY_LENGTH, query_digest
 from sunlight.cases.models import Applicant, Case, CaseState, Step
 from sunlight.ledger import canonical, checkpoints, merkle
 from sunlight.ledger.actions import appended_atomically
+from sunlight.ledger.actions import size as ledger_size
 from sunlight.ledger.actor import Actor
 from sunlight.ledger.bulk import DUE, TIME, Frontier, leaf_shape
 from sunlight.ledger.models import Channel, Leaf
@@ -283,14 +284,18 @@ class Generator:
         self.insert_seconds[table] = self.insert_seconds.get(table, 0.0) + time.monotonic() - started
 
     def lock_head(self) -> int:
-        with connection.cursor() as cursor:
-            # The same upsert as `append`: the head's row lock (the database's write lock on
-            # SQLite) keeps every other appender out until this batch commits.
-            cursor.execute(
-                "INSERT INTO ledger_head (id, size) VALUES (1, 0) "
-                "ON CONFLICT (id) DO UPDATE SET size = ledger_head.size RETURNING size"
-            )
-            size: int = cursor.fetchone()[0]
+        if connection.vendor == "postgresql":
+            with connection.cursor() as cursor:
+                # The same upsert as `append`: the head's row lock keeps every other appender
+                # out until this batch commits.
+                cursor.execute(
+                    "INSERT INTO ledger_head (id, size) VALUES (1, 0) "
+                    "ON CONFLICT (id) DO UPDATE SET size = ledger_head.size RETURNING size"
+                )
+                size: int = cursor.fetchone()[0]
+        else:
+            # SQLite keeps no head row: the transaction's write lock keeps the appenders out.
+            size = ledger_size()
         if self.frontier is None or self.frontier.size != size:
             self.frontier = Frontier.load(size)
         return size
@@ -305,8 +310,9 @@ class Generator:
         assert self.frontier is not None
         self.insert("ledger_leaf", LEAF_COLUMNS, leaves)
         self.insert("ledger_node", ("level", "index", "hash"), nodes)
-        with connection.cursor() as cursor:
-            cursor.execute("UPDATE ledger_head SET size = %s WHERE id = 1", [self.frontier.size])
+        if connection.vendor == "postgresql":
+            with connection.cursor() as cursor:
+                cursor.execute("UPDATE ledger_head SET size = %s WHERE id = 1", [self.frontier.size])
 
     def leaf(
         self,
