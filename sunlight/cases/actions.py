@@ -37,6 +37,7 @@ from sunlight.ledger.actions import append
 from sunlight.ledger.actor import Actor
 from sunlight.ledger.refusals import Refused, records_refusals
 from sunlight.lib import rows
+from sunlight.lib.moments import local_date
 from sunlight.orgs.authority import PostSet, Standing, roles_of, standing_among, standing_in
 from sunlight.orgs.models import Organisation, PostKind, Role
 from sunlight.processes.models import DefinitionState, ProcessDefinition
@@ -242,7 +243,7 @@ def start_case(
         raise ValidationError({"subject": _("Give the subject of the application.")})
     code = "".join(secrets.choice(QUERY_ALPHABET) for _ in range(QUERY_LENGTH))
     now = timezone.now()
-    today = timezone.localdate(now)
+    today = local_date(now)
     with transaction.atomic():
         number = _next_number(definition.owner, today.year)
         case = Case(
@@ -316,13 +317,13 @@ def complete_step(
     """Complete a step at its post: exactly once, by someone holding the post, through its checkpoints."""
     # One moment for the whole action: the standing, the step's completion, the steps it opens.
     now = timezone.now()
-    today = timezone.localdate(now)
+    today = local_date(now)
     standing = standing_for_step(actor, step, at=now, on=today)
     if decision == Decision.REFUSE and not reason.strip():
         raise ValidationError({"reason": _("A refusal must give its reasons (行政许可法 §38).")})
     with transaction.atomic():
         case, graph = lock_case(step.case_id)
-        step.case = case
+        rows.attach(step, "case", case)  # the same case, now locked
         node = graph.node(step.node_id)
         if node.decision and decision not in Decision.values:
             raise ValidationError({"decision": _("Choose to approve or to refuse.")})

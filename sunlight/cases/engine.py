@@ -157,7 +157,7 @@ def open_step(case: Case, graph: Definition, node: Node, advance: Advance) -> tu
         due_date=due.date,
         due_provisional=due.provisional,
     )
-    step.case = case
+    rows.attach(step, "case", case)
     return step, post_ids
 
 

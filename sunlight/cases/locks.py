@@ -57,7 +57,7 @@ def lock_case(pk: int) -> tuple[Case, Definition]:
     width = rows.width(Case)
     case = rows.instance(Case, row[:width])
     owner_end = width + rows.width(Organisation)
-    case.owner = rows.instance(Organisation, row[width:owner_end])
+    rows.attach(case, "owner", rows.instance(Organisation, row[width:owner_end]))
     if len(row) > owner_end + 1:  # SQLite: the node ids and suspensions came along
         nodes, stops = row[owner_end : owner_end + 2]
         engine.remember_iterations(case, nodes.split("\x1f") if nodes else [])

@@ -10,7 +10,7 @@ from django.shortcuts import render
 from django.views.decorators.cache import cache_control
 
 from sunlight.ledger import checkpoints
-from sunlight.ledger.actions import appended_atomically
+from sunlight.ledger.actions import appended_atomically, size
 from sunlight.ledger.actor import Actor
 from sunlight.ledger.bundles import bundle_json
 from sunlight.ledger.keys import signing_key
@@ -71,7 +71,7 @@ def health(request: HttpRequest) -> HttpResponse:
         request,
         "ledger/health.html",
         {
-            "size": checkpoints.ledger_size(),
+            "size": size(),
             "checkpoint": checkpoints.latest(),
             "verification": Verification.objects.order_by("-started_at").first(),
             "failures": Verification.objects.filter(outcome="failed").order_by("-started_at")[:10],

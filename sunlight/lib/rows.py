@@ -258,6 +258,13 @@ def _made(model: type[M], attributes: dict[str, Any], alias: str | None) -> M:
     return made
 
 
+def attach(instance: models.Model, name: str, related: models.Model) -> None:
+    """Give `instance` the object its foreign key `name` already points to (`related.pk` is the
+    id it holds): what the field's descriptor ends with when set, without its checks of the
+    instance's type, database and id (≈ 3 µs inside a step, a few per step)."""
+    instance._state.fields_cache[name] = related
+
+
 def build(model: type[M], **values: Any) -> M:
     """A new, unsaved instance from attribute values (`unit_id`, not `unit`), the other fields at
     their defaults: `model(**values)` without its keyword pass over every field (a step opens

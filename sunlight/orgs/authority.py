@@ -12,11 +12,11 @@ from dataclasses import dataclass
 from functools import cache
 from typing import Any
 
-from django.db import connection
 from django.utils import timezone
 
 from sunlight.accounts.models import AccountKind, User
 from sunlight.lib import rows
+from sunlight.lib.moments import local_date
 from sunlight.orgs.models import (
     ROLE_OF_POST_KIND,
     ROLES_NEEDING_SECOND_FACTOR,
@@ -143,13 +143,13 @@ def _standing_row(kind: str, person: User, when: Any, posts: PostSet) -> Standin
     first = rows.width(model, only)
     second = first + rows.width(Post)
     post = rows.instance(Post, row[first:second])
-    post.organisation = rows.instance(Organisation, row[second:])
+    rows.attach(post, "organisation", rows.instance(Organisation, row[second:]))
     if kind == "assignment":
         assignment = rows.instance(Assignment, row[:first], only)
-        assignment.post = post
+        rows.attach(assignment, "post", post)
         return Standing(post=post, assignment=assignment)
     delegation = rows.instance(Delegation, row[:first], only)
-    delegation.post = post
+    rows.attach(delegation, "post", post)
     return Standing(post=post, delegation=delegation)
 
 
@@ -165,12 +165,11 @@ def standing_among(
     posts = post_ids if isinstance(post_ids, PostSet) else PostSet.of(post_ids)
     if not person.is_active or person.kind != AccountKind.PERSON or not posts.sql:
         return None
-    day = connection.ops.adapt_datefield_value(on or timezone.localdate(moment))
-    standing = _standing_row("assignment", person, day, posts)
+    # The connection itself, not the `connection` proxy (a context-local lookup per use).
+    ops = rows.db().ops
+    standing = _standing_row("assignment", person, ops.adapt_datefield_value(on or local_date(moment)), posts)
     if standing is None:
-        standing = _standing_row(
-            "delegation", person, connection.ops.adapt_datetimefield_value(moment), posts
-        )
+        standing = _standing_row("delegation", person, ops.adapt_datetimefield_value(moment), posts)
     return standing
 
 

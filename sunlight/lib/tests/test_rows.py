@@ -122,6 +122,20 @@ class RowsTests(Personas):
             rows.build(Organisation, colour="red")
 
 
+    def test_it_attaches_the_object_a_foreign_key_points_to_as_setting_it_does(self) -> None:
+        child = Organisation.objects.filter(parent__isnull=False).first()
+        assert child is not None and child.parent_id is not None
+        parent = Organisation.objects.get(pk=child.parent_id)
+        loaded = rows.instance(Organisation, _row(Organisation, child.pk))
+        rows.attach(loaded, "parent", parent)
+        with self.assertNumQueries(0):
+            self.assertIs(loaded.parent, parent)
+        self.assertEqual(loaded.parent_id, parent.pk)
+        set_through_the_descriptor = rows.instance(Organisation, _row(Organisation, child.pk))
+        set_through_the_descriptor.parent = parent
+        self.assertEqual(loaded._state.fields_cache, set_through_the_descriptor._state.fields_cache)
+
+
 class StatementTests(Personas):
     """`fetchone`/`fetchall`/`execute`: straight to SQLite's driver unless someone is watching."""
 
