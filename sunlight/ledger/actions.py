@@ -82,8 +82,9 @@ def append(
     }
     if detail:
         payload["detail"] = canonical.plain(dict(detail))
-    data = canonical.encode(payload)
-    leaf_hash = merkle.leaf_hash(data.encode("utf-8"))
+    raw = canonical.encoded(payload)
+    leaf_hash = merkle.leaf_hash(raw)
+    data = raw.decode("utf-8")
     statements.execute(
         "INSERT INTO ledger_leaf (seq, recorded_at, action, object_type, object_id, actor_id, data, leaf_hash) "
         "VALUES (%s, %s, %s, %s, %s, %s, %s, %s)",

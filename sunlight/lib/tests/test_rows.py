@@ -121,7 +121,6 @@ class RowsTests(Personas):
         with self.assertRaises(TypeError):
             rows.build(Organisation, colour="red")
 
-
     def test_it_attaches_the_object_a_foreign_key_points_to_as_setting_it_does(self) -> None:
         child = Organisation.objects.filter(parent__isnull=False).first()
         assert child is not None and child.parent_id is not None
