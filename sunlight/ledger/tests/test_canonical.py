@@ -14,7 +14,7 @@ from sunlight.ledger import canonical
 
 # What a leaf may hold once `plain` has been over it: text (any character but lone
 # surrogates), 64-bit integers, booleans, null, lists and objects with text keys.
-_TEXT = st.text(st.characters(blacklist_categories=("Cs",)), max_size=40)
+_TEXT = st.text(st.characters(exclude_categories=["Cs"]), max_size=40)
 _SCALARS = st.none() | st.booleans() | st.integers(-(2**63), 2**63 - 1) | _TEXT
 _PLAIN = st.recursive(
     _SCALARS,
