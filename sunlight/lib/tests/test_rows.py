@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import asyncio
 import datetime as dt
+import threading
 import zoneinfo
 from unittest import mock
 
-from django.db import IntegrityError, connection, models, transaction
+from django.db import DEFAULT_DB_ALIAS, IntegrityError, connection, connections, models, transaction
 from django.db.transaction import TransactionManagementError
 
 from sunlight.cases.models import Case, Step
@@ -137,6 +139,29 @@ class RowsTests(Personas):
 
 class StatementTests(Personas):
     """`fetchone`/`fetchall`/`execute`: straight to SQLite's driver unless someone is watching."""
+
+    def test_it_uses_the_connection_django_gives_this_thread(self) -> None:
+        self.assertIs(rows.db(), connections[DEFAULT_DB_ALIAS])
+        self.assertIs(rows.db(), rows.db())
+        elsewhere: list[object] = []
+
+        def in_another_thread() -> None:
+            elsewhere.extend([rows.db(), connections[DEFAULT_DB_ALIAS]])
+            connections.close_all()
+
+        worker = threading.Thread(target=in_another_thread)
+        worker.start()
+        worker.join()
+        self.assertIs(elsewhere[0], elsewhere[1])
+        self.assertIsNot(elsewhere[0], rows.db())
+
+        async def in_an_event_loop() -> object:
+            return rows.db()
+
+        # Inside an event loop Django's lookup answers (a task may have a connection of its own).
+        with mock.patch.object(rows, "connections", {DEFAULT_DB_ALIAS: "the loop's"}):
+            self.assertEqual(asyncio.run(in_an_event_loop()), "the loop's")
+            self.assertIs(rows.db(), connections[DEFAULT_DB_ALIAS])
 
     def test_it_reads_and_writes_with_format_placeholders(self) -> None:
         unit = self.finance
