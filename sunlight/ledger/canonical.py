@@ -27,9 +27,14 @@ class NotCanonical(TypeError):
     pass
 
 
+# Copied for each digest: `hashlib.new("sm3")` looks the algorithm up in OpenSSL every time.
+_SM3 = hashlib.new("sm3")
+
+
 def digest(value: str | bytes) -> dict[str, str]:
-    raw = value.encode("utf-8") if isinstance(value, str) else value
-    return {"sm3": hashlib.new("sm3", raw).hexdigest()}
+    hashed = _SM3.copy()
+    hashed.update(value.encode("utf-8") if isinstance(value, str) else value)
+    return {"sm3": hashed.hexdigest()}
 
 
 _AS_IS = frozenset({type(None), bool, int})

@@ -11,7 +11,6 @@ from __future__ import annotations
 import asyncio
 import datetime as dt
 import inspect
-import json
 import re
 import sqlite3
 import threading
@@ -19,6 +18,7 @@ from collections.abc import Callable, Sequence
 from functools import cache, lru_cache
 from typing import Any, TypeVar
 
+import orjson
 from django.db import DEFAULT_DB_ALIAS, connection, connections, models
 from django.db.backends.base.base import BaseDatabaseWrapper
 from django.db.models.base import ModelState
@@ -167,8 +167,8 @@ PLAIN, JSON, MOMENT = "plain", "json", "moment"
 @cache
 def _fast(model: type[models.Model], vendor: str) -> dict[str, str]:
     """How the attnames whose preparation is trivial on this database are prepared (none but
-    on SQLite): plain values as they are, JSON as `json.dumps` text (no encoder of its own),
-    datetimes as `moment` gives them (no `auto_now`: those change on saving). Preparing a value
+    on SQLite): plain values as they are, JSON (no encoder of its own) as `json_text` writes
+    it, datetimes as `moment` gives them (no `auto_now`: those change on saving). Preparing a value
     through its field costs a few microseconds; a step's row has twenty."""
     if vendor != "sqlite":
         return {}
@@ -194,6 +194,21 @@ def moment(conn: BaseDatabaseWrapper, value: dt.datetime) -> Any:
 
 _SLOW = object()  # `_quick`'s answer when the value must go through its field
 
+# What `json.dumps` refuses, orjson is told to refuse too (datetimes, dataclasses; non-text keys
+# and integers beyond 64 bits it refuses itself): those go through the field, which refuses them.
+_JSON_OPTIONS = orjson.OPT_PASSTHROUGH_DATETIME | orjson.OPT_PASSTHROUGH_DATACLASS
+
+
+def json_text(value: dict[str, Any] | list[Any]) -> Any:
+    """A JSON field's value as SQLite stores it: compact UTF-8 text from orjson, where the field
+    writes `json.dumps` text (spaced, non-ASCII escaped). Both read back to the same value, and
+    SQLite's JSON functions parse either; orjson takes an eighth of the time, and a step writes
+    the case's whole data. `_SLOW` for what orjson refuses."""
+    try:
+        return orjson.dumps(value, option=_JSON_OPTIONS).decode("utf-8")
+    except orjson.JSONEncodeError:
+        return _SLOW
+
 
 def _quick(conn: BaseDatabaseWrapper, how: str | None, value: Any) -> Any:
     """The value prepared the fast way `how`, or `_SLOW` when it must go through its field."""
@@ -201,7 +216,7 @@ def _quick(conn: BaseDatabaseWrapper, how: str | None, value: Any) -> Any:
     if how is PLAIN:
         return value if kind in _PLAIN_VALUES else _SLOW
     if how is JSON:
-        return json.dumps(value) if kind is dict or kind is list else _SLOW
+        return json_text(value) if kind is dict or kind is list else _SLOW
     if how is MOMENT:
         return moment(conn, value) if kind is dt.datetime else None if value is None else _SLOW
     return _SLOW
