@@ -51,18 +51,6 @@ def append(
     connection = statements.db()
     if not connection.in_atomic_block:
         raise NotInTransaction(f"ledger.append({action!r}) must run inside the action's transaction")
-    hidden = set(confidential)
-    changed = {
-        field: (
-            [
-                canonical.digest(str(before)) if before is not None else None,
-                canonical.digest(str(after)) if after is not None else None,
-            ]
-            if field in hidden
-            else [before, after]
-        )
-        for field, (before, after) in (changes or {}).items()
-    }
     object_type, object_id = object_ref(obj)
     actor_id = actor.user.pk if actor.user is not None else None
     now = at or timezone.now()
@@ -77,11 +65,11 @@ def append(
         # What the caller gives goes through `canonical.plain` (dates, long text, floats refused).
         "action": canonical.plain(action),
         "object": canonical.plain({"type": object_type, "id": object_id}),
-        "changes": canonical.plain(changed),
+        "changes": canonical.plain_changes(changes, set(confidential)) if changes else {},
         "reason": canonical.plain(reason),
     }
     if detail:
-        payload["detail"] = canonical.plain(dict(detail))
+        payload["detail"] = canonical.plain(detail if type(detail) is dict else dict(detail))
     raw = canonical.encoded(payload)
     leaf_hash = merkle.leaf_hash(raw)
     data = raw.decode("utf-8")

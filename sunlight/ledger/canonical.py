@@ -13,6 +13,7 @@ import datetime as dt
 import decimal
 import hashlib
 import uuid
+from collections.abc import Collection, Mapping
 from typing import Any
 
 import orjson
@@ -51,7 +52,7 @@ def plain(value: Any) -> Any:
     if kind is dict:
         return _plain_dict(value)
     if kind is list:
-        return [plain(v) for v in value]
+        return _plain_list(value)
     if value is None or isinstance(value, bool | int):
         return value
     if isinstance(value, float):
@@ -82,10 +83,31 @@ def _plain_dict(value: dict[Any, Any]) -> dict[str, Any]:
     out: dict[str, Any] = {}
     for key, item in value.items():
         kind = type(item)
-        if kind in _AS_IS or (kind is str and len(item) <= MAX_INLINE_CHARS):
-            out[key if type(key) is str else str(key)] = item
+        if not (kind in _AS_IS or (kind is str and len(item) <= MAX_INLINE_CHARS)):
+            item = _plain_list(item) if kind is list else plain(item)
+        out[key if type(key) is str else str(key)] = item
+    return out
+
+
+def _plain_list(value: list[Any] | tuple[Any, ...]) -> list[Any]:
+    return [
+        item if type(item) in _AS_IS or (type(item) is str and len(item) <= MAX_INLINE_CHARS) else plain(item)
+        for item in value
+    ]
+
+
+def plain_changes(changes: Mapping[str, tuple[Any, Any]], confidential: Collection[str]) -> dict[str, Any]:
+    """A leaf's changes, field → [before, after], made plain; confidential fields as digests
+    (the ledger proves them without disclosing them)."""
+    out: dict[str, Any] = {}
+    for field, (before, after) in changes.items():
+        if field in confidential:
+            out[str(field)] = [
+                digest(str(before)) if before is not None else None,
+                digest(str(after)) if after is not None else None,
+            ]
         else:
-            out[key if type(key) is str else str(key)] = plain(item)
+            out[field if type(field) is str else str(field)] = _plain_list((before, after))
     return out
 
 
