@@ -108,7 +108,7 @@ def _standing_sql(kind: str) -> str:
 
     Hand-written because every step of every case runs it, and the ORM spent longer compiling it
     than the database answering; `Assignment.objects.current` and `Delegation.objects.active`
-    say the same in ORM terms, and the tests compare both on every kind of standing.
+    say the same in ORM terms, and test_standing compares both on every kind of standing.
     """
     # Identifiers from the models' metadata; every value is a parameter.
     post, org = rows.columns(Post, "p"), rows.columns(Organisation, "o")
@@ -122,7 +122,10 @@ def _standing_sql(kind: str) -> str:
             f"FROM {Assignment._meta.db_table} r {joins} "
             "WHERE r.person_id = %s AND p.is_active AND r.valid_from <= %s "
             "AND (r.valid_until IS NULL OR r.valid_until >= %s) AND {posts} "
-            "ORDER BY r.id LIMIT 1"
+            # The longest-held of several qualifying assignments: the order of the (person,
+            # valid_from) index, ties by id, which SQLite keeps in it, so the first match ends
+            # the search (ordering by id alone sorted every match first).
+            "ORDER BY r.valid_from, r.id LIMIT 1"
         )
     return (
         f"SELECT {rows.columns(Delegation, 'r', _DELEGATION_ONLY)}, {post}, {org} "  # noqa: S608
