@@ -84,7 +84,8 @@ def populate(total: int, due: int) -> dict[str, int]:
     case_sql = (
         "INSERT INTO cases_case (id, number, definition_id, owner_id, applicant_id, subject, state, "
         "query_code_digest, started_at, started_by_id, due_date, due_provisional, extended_days, data, "
-        "acknowledged_risks) VALUES (%s, %s, %s, %s, %s, %s, 'running', '-', %s, %s, %s, 0, 0, '{}', '[]')"
+        "acknowledged_risks, joins) "
+        "VALUES (%s, %s, %s, %s, %s, %s, 'running', '-', %s, %s, %s, 0, 0, '{}', '[]', '{}')"
     )
     step_sql = (
         "INSERT INTO cases_step (case_id, node_id, iteration, name, stage_name, unit_id, state, "
