@@ -51,6 +51,7 @@ def machine() -> str:
 
 def main() -> None:
     sections = []
+    failed = []
     for title, args in BENCHMARKS:
         if not (ROOT / args[0]).exists():
             continue
@@ -66,7 +67,10 @@ def main() -> None:
             f"## {title}\n\nCommand: `.venv/bin/python {' '.join(args)}` ({time.monotonic() - started:.0f} s)\n\n"
             "```\n" + "\n".join(lines) + status + "\n```\n"
         )
-        print(f"{title}: done in {time.monotonic() - started:.0f} s", flush=True)
+        outcome = "done" if result.returncode == 0 else f"FAILED (exit code {result.returncode})"
+        print(f"{title}: {outcome} in {time.monotonic() - started:.0f} s", flush=True)
+        if result.returncode != 0:
+            failed.append(title)
     header = (
         "# Performance\n\n"
         f"Written by `make bench` on {dt.datetime.now(dt.UTC).date().isoformat()} ({machine()}). Every figure is printed by a\n"
@@ -74,6 +78,9 @@ def main() -> None:
         "analysis of the gaps are in `docs/performance-notes.md`.\n\n"
     )
     (ROOT / "docs" / "performance.md").write_text(header + "\n".join(sections), encoding="utf-8")
+    if failed:
+        # The page is written anyway (it shows each failure's last line); `make bench` fails.
+        sys.exit(f"{len(failed)} benchmark(s) failed: {'; '.join(failed)}")
 
 
 if __name__ == "__main__":
