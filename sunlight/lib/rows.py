@@ -43,8 +43,9 @@ def db() -> BaseDatabaseWrapper:
 
     Django keeps connections per thread (and per task in an event loop), behind a lookup that
     costs ≈ 1 µs, 3–4 µs inside a step, which makes some fifteen: here it is kept in a plain
-    thread-local once looked up (Django never replaces a thread's connection object; closing
-    and reopening keep it). In an event loop's thread Django's own lookup answers, as each
+    thread-local once looked up (Django does not replace a thread's connection object once the
+    thread has used it: closing and reopening keep it, and a test server's threads are given
+    theirs when they start). In an event loop's thread Django's own lookup answers, as each
     task may have its own.
     """
     wrapper = _this_thread.wrapper
