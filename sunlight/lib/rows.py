@@ -195,8 +195,10 @@ def moment(conn: BaseDatabaseWrapper, value: dt.datetime) -> Any:
 
 _SLOW = object()  # `_quick`'s answer when the value must go through its field
 
-# What `json.dumps` refuses, orjson is told to refuse too (datetimes, dataclasses; non-text keys
-# and integers beyond 64 bits it refuses itself): those go through the field, which refuses them.
+# Datetimes and dataclasses, which `json.dumps` refuses, orjson is told to refuse too (non-text
+# keys and integers beyond 64 bits it refuses itself): those go through the field, which
+# refuses or converts them as before. (UUIDs and enum members orjson writes as their values
+# where `json.dumps` would refuse them: no form or case data holds them.)
 _JSON_OPTIONS = orjson.OPT_PASSTHROUGH_DATETIME | orjson.OPT_PASSTHROUGH_DATACLASS
 
 
