@@ -10,6 +10,7 @@ from django.utils import timezone
 from sunlight.calendars.workdays import DueDate, add_workdays
 from sunlight.cases.models import Case, Step, StepState
 from sunlight.lib import rows
+from sunlight.lib.moments import local_date
 
 
 def suspended_intervals(case: Case) -> list[tuple[dt.date, dt.date]]:
@@ -36,7 +37,7 @@ def remember_suspensions(
     # An open suspension runs on for ten years (the date is only looked up when one is open).
     far = dt.date.min
     if any(ended is None for _, ended in found):
-        far = timezone.localdate() + dt.timedelta(days=3660)
+        far = local_date(timezone.now()) + dt.timedelta(days=3660)
     intervals = [(started, ended or far) for started, ended in found]
     case._suspended = [(start, end) for start, end in intervals if end >= start]  # type: ignore[attr-defined]
     return list(case._suspended)  # type: ignore[attr-defined]
@@ -44,11 +45,11 @@ def remember_suspensions(
 
 def case_due(case: Case) -> DueDate:
     limit = case.definition.total_limit + case.extended_days
-    return add_workdays(timezone.localdate(case.started_at), limit, suspended=suspended_intervals(case))
+    return add_workdays(local_date(case.started_at), limit, suspended=suspended_intervals(case))
 
 
 def step_due(case: Case, activated: dt.datetime, limit: int) -> DueDate:
-    return due_from(case, timezone.localdate(activated), limit)
+    return due_from(case, local_date(activated), limit)
 
 
 def due_from(case: Case, day: dt.date, limit: int) -> DueDate:

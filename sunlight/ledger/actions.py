@@ -106,6 +106,10 @@ def append(
     )
 
 
+# On SQLite the ledger's size is the last leaf's number plus one (the sequence is the rowid).
+_SQLITE_SIZE = "SELECT coalesce(max(seq) + 1, 0) FROM ledger_leaf"
+
+
 def _next_seq(vendor: str) -> int:
     """The number of the leaf being appended: no gaps, no duplicates, a rollback gives it back."""
     if vendor == "sqlite":
@@ -113,7 +117,7 @@ def _next_seq(vendor: str) -> int:
         # leaf's number is final until this one commits. Read from the end of the table's
         # b-tree (the sequence is its rowid), it costs no write, where the head row cost a
         # statement and a page of every action's commit. The head row is kept on PostgreSQL only.
-        row = statements.fetchone("SELECT coalesce(max(seq) + 1, 0) FROM ledger_leaf")
+        row = statements.fetchone(_SQLITE_SIZE)
     else:
         # One UPDATE takes the next number and the row lock that makes the other appenders wait
         # until this transaction ends. (A plain UPDATE, not the upsert, but for the first leaf:
@@ -132,7 +136,7 @@ def size(*, lock: bool = False) -> int:
     """How many leaves the ledger has. With `lock`, inside a transaction, appends wait until it
     ends (on PostgreSQL the head row's lock; on SQLite the transaction's write lock does it)."""
     if statements.db().vendor == "sqlite":
-        row = statements.fetchone("SELECT coalesce(max(seq) + 1, 0) FROM ledger_leaf")
+        row = statements.fetchone(_SQLITE_SIZE)
     else:
         sql = (
             "SELECT size FROM ledger_head WHERE id = 1 FOR UPDATE"

@@ -101,13 +101,14 @@ def plain_changes(changes: Mapping[str, tuple[Any, Any]], confidential: Collecti
     (the ledger proves them without disclosing them)."""
     out: dict[str, Any] = {}
     for field, (before, after) in changes.items():
+        key = field if type(field) is str else str(field)
         if field in confidential:
-            out[str(field)] = [
+            out[key] = [
                 digest(str(before)) if before is not None else None,
                 digest(str(after)) if after is not None else None,
             ]
         else:
-            out[field if type(field) is str else str(field)] = _plain_list((before, after))
+            out[key] = _plain_list((before, after))
     return out
 
 
